@@ -1,0 +1,1 @@
+"""Scrapy crawlers driven by the source catalog (see ``crawlers/sources/``)."""

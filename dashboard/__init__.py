@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: search, timelines, actors, measures, briefings, source health."""

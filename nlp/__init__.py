@@ -1,0 +1,1 @@
+"""The spaCy tagging stage: entities, measures, quotes, dates and relevance."""
