@@ -1,0 +1,170 @@
+"""Versioned SQLite schema steps, applied in place on open (``PRAGMA user_version``).
+
+Each step runs in its own transaction together with the version bump, so a crash between steps
+leaves a database at a well-defined version that the next open continues from. Never edit a
+released step; add a new one. Reads no settings.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+_V1 = """
+CREATE TABLE documents (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT,
+    canonical_url TEXT UNIQUE,
+    source_id TEXT,
+    source_kind TEXT,
+    publisher TEXT,
+    country TEXT,
+    language TEXT,
+    title TEXT,
+    text TEXT NOT NULL,
+    published TEXT,
+    published_source TEXT NOT NULL DEFAULT 'none',
+    fetched_at TEXT,
+    content_hash TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX documents_published ON documents(published);
+CREATE INDEX documents_kind ON documents(source_kind, published);
+CREATE INDEX documents_country ON documents(country, published);
+CREATE INDEX documents_language ON documents(language);
+CREATE INDEX documents_source ON documents(source_id);
+CREATE INDEX documents_hash ON documents(content_hash);
+
+CREATE TABLE document_versions (
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    url TEXT,
+    title TEXT,
+    text TEXT NOT NULL,
+    published TEXT,
+    published_source TEXT NOT NULL DEFAULT 'none',
+    fetched_at TEXT,
+    content_hash TEXT NOT NULL,
+    superseded_at TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text,
+    content='documents', content_rowid='pk',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.pk, new.title, new.text);
+END;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+    VALUES ('delete', old.pk, old.title, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+    VALUES ('delete', old.pk, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.pk, new.title, new.text);
+END;
+
+CREATE TABLE annotations (
+    doc_pk INTEGER PRIMARY KEY REFERENCES documents(pk) ON DELETE CASCADE,
+    pipeline TEXT NOT NULL,
+    doc_version INTEGER NOT NULL,
+    relevance REAL NOT NULL,
+    payload TEXT NOT NULL
+);
+
+-- Facetable values derived from annotations: entity names per label, labels, measure types.
+CREATE TABLE doc_terms (
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    doc_pk INTEGER NOT NULL REFERENCES documents(pk) ON DELETE CASCADE,
+    PRIMARY KEY (field, value, doc_pk)
+) WITHOUT ROWID;
+CREATE INDEX doc_terms_doc ON doc_terms(doc_pk, field, value);
+"""
+
+_V2 = """
+ALTER TABLE documents ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+
+CREATE TABLE crawl_runs (
+    run_id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    new INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started_at);
+"""
+
+
+def _run_script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def step(conn: sqlite3.Connection) -> None:
+        for statement in _split_statements(sql):
+            conn.execute(statement)
+
+    return step
+
+
+def _split_statements(sql: str) -> list[str]:
+    """Split a script into statements (executescript would commit our open transaction)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_run_script(_V1), _run_script(_V2)]
+LATEST_VERSION = len(STEPS)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database file."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Apply the missing steps up to ``target``; returns the version reached.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    version = current_version(conn)
+    if version > LATEST_VERSION:
+        raise RuntimeError(
+            f"the database has schema version {version}, newer than this PolicyRadar "
+            f"({LATEST_VERSION}); upgrade PolicyRadar"
+        )
+    while version < target:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            version = current_version(conn)
+            if version >= target:
+                conn.execute("ROLLBACK")
+                break
+            STEPS[version](conn)
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
