@@ -1,0 +1,1 @@
+"""Small bundled sample of statements for the demo and tests."""
