@@ -224,6 +224,7 @@ class Document(BaseModel):
     content_hash: str = ""
     version: int = Field(default=1, ge=1)
     warnings: list[str] = Field(default_factory=list)
+    archive_id: str | None = None
 
     @field_validator("published", mode="before")
     @classmethod

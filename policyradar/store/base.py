@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,6 +27,7 @@ class UpsertStatus(StrEnum):
     NEW = "new"
     CHANGED = "changed"  # the text differed: a new version was written, the old one kept
     UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"  # the same text is stored under another URL; this URL was recorded
 
 
 class UpsertResult(BaseModel):
@@ -219,6 +220,31 @@ class Store(Protocol):
 
     def get_annotations(self, document_id: str) -> Annotations | None:
         """The annotations of a document's latest version, if tagged."""
+
+    def get_urls(self, document_id: str) -> list[dict[str, Any]]:
+        """Every URL a document was seen at, with source id and first/last seen times."""
+
+    def get_fetch_state(self, url: str) -> dict[str, Any] | None:
+        """HTTP validators saved for a URL by the last crawl (etag, last_modified)."""
+
+    def save_fetch_state(
+        self, url: str, *, etag: str | None, last_modified: str | None, status: int
+    ) -> None:
+        """Remember HTTP validators for the next crawl's conditional request."""
+
+    def record_crawl_run(
+        self,
+        source_id: str,
+        *,
+        started_at: datetime,
+        finished_at: datetime | None,
+        counts: dict[str, int],
+        last_error: str | None = None,
+    ) -> None:
+        """Save one source's crawl outcome (pages, new, changed, unchanged, skipped, errors)."""
+
+    def crawl_health(self) -> list[dict[str, Any]]:
+        """The latest crawl run of every source, with its document count."""
 
     def count(self) -> int:
         """Number of documents."""

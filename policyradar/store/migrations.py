@@ -106,6 +106,53 @@ CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started_at);
 """
 
 
+_V3 = """
+-- A counter bumped by every write transaction: readers rebuild in-memory indexes when it moves.
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO store_meta (key, value) VALUES ('generation', 0);
+
+-- Where each version's raw bytes are archived (content-addressed id).
+ALTER TABLE documents ADD COLUMN archive_id TEXT;
+ALTER TABLE document_versions ADD COLUMN archive_id TEXT;
+
+-- Every URL (and source) a document was seen at: syndicated copies, URL variants.
+CREATE TABLE document_urls (
+    doc_pk INTEGER NOT NULL REFERENCES documents(pk) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    source_id TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (doc_pk, url)
+) WITHOUT ROWID;
+
+-- A small title-only index: ranks broad queries title-first without scanning body positions.
+CREATE VIRTUAL TABLE titles_fts USING fts5(
+    title, content='documents', content_rowid='pk',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO titles_fts(titles_fts) VALUES ('rebuild');
+CREATE TRIGGER titles_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO titles_fts(rowid, title) VALUES (new.pk, new.title);
+END;
+CREATE TRIGGER titles_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', old.pk, old.title);
+END;
+CREATE TRIGGER titles_fts_update AFTER UPDATE OF title ON documents BEGIN
+    INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', old.pk, old.title);
+    INSERT INTO titles_fts(rowid, title) VALUES (new.pk, new.title);
+END;
+
+-- HTTP validators per fetched URL, for conditional requests on the next crawl.
+CREATE TABLE fetch_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    status INTEGER,
+    fetched_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
 def _run_script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(conn: sqlite3.Connection) -> None:
         for statement in _split_statements(sql):
@@ -131,7 +178,11 @@ def _split_statements(sql: str) -> list[str]:
     return statements
 
 
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_run_script(_V1), _run_script(_V2)]
+STEPS: list[Callable[[sqlite3.Connection], None]] = [
+    _run_script(_V1),
+    _run_script(_V2),
+    _run_script(_V3),
+]
 LATEST_VERSION = len(STEPS)
 
 

@@ -256,3 +256,55 @@ def test_stats(store: Store) -> None:
     assert stats.documents == 6 and stats.tagged == 2 and stats.undated == 1
     assert stats.first_published == date(2026, 4, 28)
     assert stats.by_country["FR"] == 2
+
+
+def test_exact_duplicate_under_another_url_is_one_document(store: Store) -> None:
+    body = "A syndicated article about AI cyber risk. " * 10
+    first = store.upsert(
+        doc("orig", body, url="https://a.example/x", canonical_url="https://a.example/x")
+    )
+    copy = store.upsert(
+        doc("copy", body, url="https://b.example/y", canonical_url="https://b.example/y")
+    )
+    assert first.status is UpsertStatus.NEW
+    assert copy.status is UpsertStatus.DUPLICATE and copy.id == "orig"
+    assert store.count() == 1
+    assert [u["url"] for u in store.get_urls("orig")] == [
+        "https://a.example/x",
+        "https://b.example/y",
+    ]
+
+
+def test_fetch_state_round_trip(store: Store) -> None:
+    assert store.get_fetch_state("https://a.example/x") is None
+    store.save_fetch_state("https://a.example/x", etag='"abc"', last_modified=None, status=200)
+    state = store.get_fetch_state("https://a.example/x")
+    assert state is not None and state["etag"] == '"abc"' and state["status"] == 200
+
+
+def test_crawl_health_keeps_the_latest_run(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 5, 20, tzinfo=UTC)
+    store.record_crawl_run(
+        "src",
+        started_at=now,
+        finished_at=now,
+        counts={"pages": 3, "errors": 1},
+        last_error="timeout",
+    )
+    store.record_crawl_run("src", started_at=now, finished_at=now, counts={"pages": 5, "new": 2})
+    (health,) = store.crawl_health()
+    assert health["source_id"] == "src" and health["pages"] == 5 and health["errors"] == 0
+
+
+def test_search_sees_writes_from_another_connection(store: Store, tmp_path: object) -> None:
+    seed(store)
+    assert store.search(SearchQuery(text="zebra")).total == 0
+    from policyradar.store import open_store
+
+    other = open_store(store.url)
+    other.upsert(doc("late", "a zebra crossing cyber note", country="JP"))
+    other.close()
+    result = store.search(SearchQuery(text="zebra"))
+    assert result.total == 1 and {f.value for f in result.facets["country"]} == {"JP"}

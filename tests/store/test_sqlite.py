@@ -14,7 +14,7 @@ import pytest
 
 from policyradar.models import Document
 from policyradar.store import SQLiteStore, StoreError, UsageError, migrations, open_store
-from policyradar.store.base import SearchQuery
+from policyradar.store.base import SearchFilters, SearchQuery
 
 
 def write_jsonl(path: Path, count: int, *, words: int = 60, start: int = 0) -> Path:
@@ -153,3 +153,36 @@ def test_kill_9_during_import_then_import_again(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(DISTINCT id) FROM documents").fetchone()[0] == 20000
     assert f"{20000 - committed} new".encode() in out
     store.close()
+
+
+def test_broad_queries_rank_title_matches_first_and_page_consistently(
+    sqlite_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = [
+        Document(
+            id=f"t{i}",
+            title=("cyber policy" if i % 3 == 0 else "other news"),
+            text="cyber " * (1 + i % 5) + "filler words " * 20,
+            published=f"2026-05-{1 + i % 28:02d}",
+        )
+        for i in range(60)
+    ]
+    sqlite_store.upsert_many(docs)
+    import policyradar.store.sqlite as module
+
+    monkeypatch.setattr(module, "RANK_ALL_LIMIT", 5)
+    pages = [
+        sqlite_store.search(SearchQuery(text="cyber", limit=10, offset=offset))
+        for offset in range(0, 60, 10)
+    ]
+    ids = [hit.id for page in pages for hit in page.hits]
+    assert sorted(ids) == sorted(d.id for d in docs)  # every match exactly once across pages
+    titles = [hit.title for page in pages for hit in page.hits]
+    assert titles[:20] == ["cyber policy"] * 20 and "cyber policy" not in titles[20:]
+    rest = [str(hit.published) for page in pages for hit in page.hits][20:]
+    assert rest == sorted(rest, reverse=True)  # after the title matches: newest first
+    assert all(page.total == 60 for page in pages)
+    filtered = sqlite_store.search(
+        SearchQuery(text="cyber", filters=SearchFilters(countries=["JP"]))
+    )
+    assert filtered.total == 0
