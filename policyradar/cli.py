@@ -22,9 +22,10 @@ from rich.table import Table
 from rich.text import Text
 
 from policyradar import __version__
+from policyradar.catalog import Catalog, load_catalog
 from policyradar.exports import ExportFormat, export_documents
 from policyradar.importer import ImportReport, import_jsonl
-from policyradar.models import EntityLabel, MeasureType, SourceKind
+from policyradar.models import EntityLabel, MeasureType, Source, SourceKind
 from policyradar.settings import get_settings
 from policyradar.store import Store, StoreError, UsageError, open_store
 from policyradar.store.base import SearchFilters, SearchQuery, SearchResult, SortOrder
@@ -38,6 +39,8 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export the corpus to files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+sources_app = typer.Typer(help="The source catalog: list and validate it.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # one problem per line, never wrapped
@@ -271,16 +274,221 @@ def demo(ctx: typer.Context) -> None:
     )
 
 
+def _default_catalog() -> Path:
+    import crawlers
+
+    return Path(crawlers.__file__).parent / "sources"
+
+
+def _load_catalog(location: Path, base_url: str | None = None) -> Catalog:
+    catalog = load_catalog(location, base_url=base_url)
+    for problem in catalog.problems:
+        err.print(Text(f"invalid source: {problem}"))
+    return catalog
+
+
+@sources_app.command("list")
+def sources_list(
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Catalog folder or file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """List the catalog's sources (id, kind, country, publisher, URLs, what is unverified)."""
+    catalog = _load_catalog(sources or _default_catalog())
+    if as_json:
+        for source in catalog.sources:
+            sys.stdout.write(source.model_dump_json() + "\n")
+        return
+    table = Table(title=f"{len(catalog.sources)} sources")
+    for column in ("id", "kind", "country", "publisher", "start URLs", "enabled", "unverified"):
+        table.add_column(column)
+    for source in catalog.sources:
+        table.add_row(
+            source.id,
+            source.kind.value,
+            source.country,
+            Text(source.publisher),
+            Text("\n".join(source.start_urls)),
+            "yes" if source.enabled else "no",
+            Text(", ".join(source.unverified)),
+        )
+    out.print(table)
+
+
+@sources_app.command("check")
+def sources_check(
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Catalog folder or file.")
+    ] = None,
+) -> None:
+    """Validate the catalog offline: every file, every field (exit 1 if any is invalid)."""
+    location = sources or _default_catalog()
+    catalog = _load_catalog(location)
+    out.print(
+        f"{len(catalog.sources)} valid sources, {len(catalog.problems)} invalid in {location}"
+    )
+    if catalog.problems:
+        raise typer.Exit(1)
+
+
+def _crawl_table(snapshot: dict[str, dict[str, int]]) -> Table:
+    table = Table(title="crawl")
+    columns = ("pages", "new", "changed", "unchanged", "duplicate", "skipped", "errors")
+    table.add_column("source")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for source_id, counts in sorted(snapshot.items()):
+        table.add_row(source_id, *(str(counts.get(column, 0)) for column in columns))
+    return table
+
+
+def _run_crawl(
+    ctx: typer.Context,
+    selected: list[Source],
+    *,
+    allow_private_hosts: bool,
+    workers: int | None,
+    verbose: bool,
+) -> dict[str, Any]:
+    from rich.live import Live
+
+    from crawlers.runner import CrawlContext, run_crawl
+
+    live: Live | None = None
+
+    def started(context: CrawlContext) -> None:
+        nonlocal live
+        if err.is_terminal:
+            live = Live(
+                get_renderable=lambda: _crawl_table(context.snapshot()),
+                console=err,
+                refresh_per_second=4,
+                transient=True,
+            )
+            live.start()
+
+    try:
+        reports = run_crawl(
+            selected,
+            settings=get_settings(),
+            store_url=_state(ctx).store_url,
+            allow_private_hosts=allow_private_hosts,
+            workers=workers,
+            on_start=started,
+        )
+    finally:
+        if live is not None:
+            live.stop()
+    out.print(_crawl_table({sid: r.counts for sid, r in reports.items()}))
+    for source_id, report in sorted(reports.items()):
+        shown = report.problems if verbose else [p for p in report.problems if p[0] == "error"]
+        for kind, url, reason in shown[:20]:
+            err.print(Text(f"{source_id}: {kind}: {url}: {reason}"))
+    return dict(reports)
+
+
+@app.command()
+def crawl(
+    ctx: typer.Context,
+    sources: Annotated[
+        Path | None,
+        typer.Option("--sources", help="Catalog folder or file (default: the bundled catalog)."),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
+    ] = None,
+    allow_private_hosts: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-hosts",
+            help="Allow loopback and private addresses (tests and the demo need it).",
+        ),
+    ] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help="Extraction worker processes.")] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List skipped pages too.")
+    ] = False,
+) -> None:
+    """Crawl catalog sources into the store (feeds, sitemaps, listing pages)."""
+    catalog = _load_catalog(sources or _default_catalog())
+    try:
+        selected = catalog.select(source or [])
+    except KeyError as exc:
+        raise UsageError(f"unknown source id(s): {exc.args[0]}") from None
+    if not source:
+        selected = [s for s in selected if s.enabled]
+    if not selected:
+        raise UsageError("no sources to crawl")
+    reports = _run_crawl(
+        ctx, selected, allow_private_hosts=allow_private_hosts, workers=workers, verbose=verbose
+    )
+    stored = sum(
+        r.counts["new"] + r.counts["changed"] + r.counts["unchanged"] for r in reports.values()
+    )
+    failed = sum(r.counts["errors"] for r in reports.values())
+    if failed and not stored:
+        raise CommandError(f"the crawl stored nothing and had {failed} errors")
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="HTML or PDF files, or http(s) URLs.")],
+    url: Annotated[
+        str | None, typer.Option("--url", help="The page's URL (for a single file input).")
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl/--table", "--json", help="Print one JSON line per input.")
+    ] = True,
+    allow_private_hosts: Annotated[
+        bool, typer.Option("--allow-private-hosts", help="Allow fetching loopback/private URLs.")
+    ] = False,
+) -> None:
+    """Extract title, clean text, date and language from pages (one JSON line per input)."""
+    from crawlers.extract import Article, Page
+    from crawlers.fetch import FetchError, fetch
+    from crawlers.pool import ExtractionPool
+
+    if url is not None and len(inputs) != 1:
+        raise UsageError("--url applies to a single input")
+    failures = 0
+    with ExtractionPool.from_settings(workers=1) as pool:
+        for item in inputs:
+            try:
+                if item.startswith(("http://", "https://")):
+                    page_url, body, content_type = fetch(
+                        item, settings=get_settings(), allow_private=allow_private_hosts
+                    )
+                else:
+                    path = Path(item)
+                    if not path.is_file():
+                        raise FetchError(f"no such file: {item}")
+                    body = path.read_bytes()
+                    page_url = url or path.resolve().as_uri()
+                    content_type = "application/pdf" if path.suffix.lower() == ".pdf" else ""
+            except FetchError as exc:
+                failures += 1
+                sys.stdout.write(json.dumps({"path": item, "error": str(exc)}) + "\n")
+                continue
+            result = pool.extract(Page(url=page_url, body=body, content_type=content_type))
+            if isinstance(result, Article):
+                line = result.as_json(path=None if item.startswith("http") else item)
+            else:
+                failures += 1
+                line = {"path": item, "url": page_url, "skipped": result.reason}
+            if jsonl:
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            else:
+                out.print(Text(json.dumps(line, ensure_ascii=False, indent=2)))
+    if failures:
+        raise typer.Exit(1)
+
+
 def _not_yet(command: str, issue: str) -> NoReturn:
     raise CommandError(f"`policyradar {command}` is not available yet: it lands with the {issue}")
 
 
 _PLANNED: dict[str, tuple[str, str]] = {
-    "crawl": ("Crawl the source catalog into the store.", "crawler issue (#3)"),
-    "extract": (
-        "Extract an article (title, text, date, language) from HTML/PDF.",
-        "crawler issue (#3)",
-    ),
     "tag": ("Tag documents with entities, measures, quotes and dates.", "NLP issue (#4)"),
     "run": ("Crawl, tag and group developments in one go.", "crawler and NLP issues (#3, #4)"),
     "brief": ("Render the weekly briefing (md, html, pdf, docx).", "briefing issue"),
