@@ -43,6 +43,18 @@ class SourceReport:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, url, reason)
 
+    def as_json(self) -> dict[str, Any]:
+        """The report as written by ``policyradar crawl --report``."""
+        return {
+            "source_id": self.source_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "counts": self.counts,
+            "problems": [
+                {"kind": kind, "url": url, "reason": reason} for kind, url, reason in self.problems
+            ],
+        }
+
     @property
     def last_error(self) -> str | None:
         """The most recent error, as 'url: reason'."""
@@ -106,6 +118,7 @@ def run_crawl(
     settings: Settings,
     store_url: str,
     allow_private_hosts: bool = False,
+    allowed_hosts: tuple[str, ...] = (),
     workers: int | None = None,
     scrapy_overrides: dict[str, Any] | None = None,
     on_start: Callable[[CrawlContext], None] | None = None,
@@ -126,6 +139,7 @@ def run_crawl(
             settings,
             store_url=store_url,
             allow_private_hosts=allow_private_hosts,
+            allowed_hosts=allowed_hosts,
             overrides=scrapy_overrides,
         )
     )

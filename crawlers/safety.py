@@ -80,8 +80,14 @@ def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
     )
 
 
-def check_url(url: str, *, allow_private: bool = False) -> None:
-    """Raise :class:`UnsafeURLError` unless ``url`` may be fetched."""
+def check_url(
+    url: str, *, allow_private: bool = False, allowed_hosts: frozenset[str] = frozenset()
+) -> None:
+    """Raise :class:`UnsafeURLError` unless ``url`` may be fetched.
+
+    ``allowed_hosts`` holds ``host:port`` pairs exempted from the private-address rule (a
+    fixture server on loopback), narrower than ``allow_private``.
+    """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
@@ -89,7 +95,8 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
     host = parts.hostname
     if not host:
         raise UnsafeURLError(f"refused URL without a host: {url!r}")
-    if allow_private:
+    port = parts.port or (443 if scheme == "https" else 80)
+    if allow_private or f"{host}:{port}" in allowed_hosts:
         return
     address = _parse_ip(host)
     if address is not None and not is_public_address(address):
@@ -103,18 +110,24 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
 class SafetyMiddleware:
     """Downloader middleware: check every request (and so every redirect hop) before it leaves."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, allowed_hosts: frozenset[str]) -> None:
         self.allow_private = allow_private
+        self.allowed_hosts = allowed_hosts
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SafetyMiddleware:
         """Build from the crawler's settings."""
-        return cls(crawler.settings.getbool("POLICYRADAR_ALLOW_PRIVATE_HOSTS"))
+        return cls(
+            crawler.settings.getbool("POLICYRADAR_ALLOW_PRIVATE_HOSTS"),
+            frozenset(crawler.settings.getlist("POLICYRADAR_ALLOWED_HOSTS")),
+        )
 
     def process_request(self, request: Request) -> None:
         """Refuse unsafe URLs with a reason the crawl report shows."""
         try:
-            check_url(request.url, allow_private=self.allow_private)
+            check_url(
+                request.url, allow_private=self.allow_private, allowed_hosts=self.allowed_hosts
+            )
         except UnsafeURLError as exc:
             raise IgnoreRequest(str(exc)) from exc
 
@@ -123,18 +136,23 @@ class GuardedResolver(CachingThreadedResolver):
     """Scrapy's caching resolver, refusing names that resolve to non-public addresses."""
 
     allow_private = False
+    allowed_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, reactor: Any) -> Any:
-        """Build from the crawler's settings (the DNS_RESOLVER entry point)."""
+        """Build from the crawler's settings (the DNS resolver entry point)."""
         resolver = super().from_crawler(crawler, reactor)
         resolver.allow_private = crawler.settings.getbool("POLICYRADAR_ALLOW_PRIVATE_HOSTS")
+        resolver.allowed_names = frozenset(
+            pair.rsplit(":", 1)[0].strip("[]")
+            for pair in crawler.settings.getlist("POLICYRADAR_ALLOWED_HOSTS")
+        )
         return resolver
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         """Resolve, then refuse a private answer (DNS rebinding, internal names)."""
         deferred = super().getHostByName(name, timeout)
-        if self.allow_private:
+        if self.allow_private or name in self.allowed_names:
             return deferred
 
         def check(address: str) -> str:
@@ -148,6 +166,31 @@ class GuardedResolver(CachingThreadedResolver):
 
         deferred.addCallback(check)
         return deferred
+
+
+class RedirectGuardMiddleware:
+    """Refuse a redirect to a non-http(s) URL or back into its own chain, with a clear reason.
+
+    Scrapy silently keeps a 3xx whose Location has another scheme, and its duplicate filter
+    silently drops a redirect to an already-seen URL; both should be recorded as failures.
+    Sits before RedirectMiddleware in response order (higher number).
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Raise IgnoreRequest for unsafe or looping redirects; pass everything else on."""
+        if response.status not in (301, 302, 303, 307, 308):
+            return response
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
+        target = response.urljoin(location.decode("latin-1").strip())
+        scheme = urlsplit(target).scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            raise IgnoreRequest(f"refused redirect to {target!r}: only http and https")
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in chain:
+            raise IgnoreRequest(f"redirect loop: {target} redirects back into its own chain")
+        return response
 
 
 def retry_after_seconds(value: bytes | str | None, *, cap: float = 3600.0) -> float | None:

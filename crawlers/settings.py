@@ -25,6 +25,7 @@ def scrapy_settings(
     *,
     store_url: str,
     allow_private_hosts: bool = False,
+    allowed_hosts: tuple[str, ...] = (),
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The Scrapy settings dict for one crawl run."""
@@ -61,6 +62,8 @@ def scrapy_settings(
             "crawlers.safety.SafetyMiddleware": 50,
             # After RetryMiddleware (550) in response order, so Retry-After wins over plain retry.
             "crawlers.safety.RetryAfterMiddleware": 560,
+            # Above RedirectMiddleware (600) so it sees a 3xx before Scrapy follows or drops it.
+            "crawlers.safety.RedirectGuardMiddleware": 650,
         },
         "ITEM_PIPELINES": {
             "crawlers.pipelines.ExtractionPipeline": 100,
@@ -69,6 +72,7 @@ def scrapy_settings(
             "crawlers.pipelines.StorePipeline": 400,
         },
         "POLICYRADAR_ALLOW_PRIVATE_HOSTS": allow_private_hosts,
+        "POLICYRADAR_ALLOWED_HOSTS": list(allowed_hosts),
         "POLICYRADAR_STORE_URL": store_url,
         "POLICYRADAR_ARCHIVE_DIR": str(settings.resolved_archive_dir),
     }

@@ -348,8 +348,10 @@ def _run_crawl(
     selected: list[Source],
     *,
     allow_private_hosts: bool,
+    allowed_hosts: tuple[str, ...] = (),
     workers: int | None,
     verbose: bool,
+    report_file: Path | None = None,
 ) -> dict[str, Any]:
     from rich.live import Live
 
@@ -374,6 +376,7 @@ def _run_crawl(
             settings=get_settings(),
             store_url=_state(ctx).store_url,
             allow_private_hosts=allow_private_hosts,
+            allowed_hosts=allowed_hosts,
             workers=workers,
             on_start=started,
         )
@@ -385,6 +388,11 @@ def _run_crawl(
         shown = report.problems if verbose else [p for p in report.problems if p[0] == "error"]
         for kind, url, reason in shown[:20]:
             err.print(Text(f"{source_id}: {kind}: {url}: {reason}"))
+    if report_file is not None:
+        report_file.write_text(
+            json.dumps({sid: r.as_json() for sid, r in reports.items()}, indent=1),
+            encoding="utf-8",
+        )
     return dict(reports)
 
 
@@ -405,10 +413,21 @@ def crawl(
             help="Allow loopback and private addresses (tests and the demo need it).",
         ),
     ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Allow one private HOST:PORT only, e.g. a fixture server (repeatable).",
+        ),
+    ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Extraction worker processes.")] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List skipped pages too.")
     ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write a JSON report (counts and problems per source)."),
+    ] = None,
 ) -> None:
     """Crawl catalog sources into the store (feeds, sitemaps, listing pages)."""
     catalog = _load_catalog(sources or _default_catalog())
@@ -421,7 +440,13 @@ def crawl(
     if not selected:
         raise UsageError("no sources to crawl")
     reports = _run_crawl(
-        ctx, selected, allow_private_hosts=allow_private_hosts, workers=workers, verbose=verbose
+        ctx,
+        selected,
+        allow_private_hosts=allow_private_hosts,
+        allowed_hosts=tuple(allow_host or ()),
+        workers=workers,
+        verbose=verbose,
+        report_file=report,
     )
     stored = sum(
         r.counts["new"] + r.counts["changed"] + r.counts["unchanged"] for r in reports.values()

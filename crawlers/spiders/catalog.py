@@ -241,6 +241,7 @@ class CatalogSpider(scrapy.Spider):
         """Record a failed request (timeout, refusal, HTTP error) against the source."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        redirected_from = request.meta.get("redirect_urls") if request is not None else None
         value = failure.value
         if isinstance(value, IgnoreRequest) and "robots.txt" in str(value):
             self.context.skip(self.source.id, url, "disallowed by robots.txt")
@@ -250,6 +251,9 @@ class CatalogSpider(scrapy.Spider):
             reason = f"HTTP {response.status}"
         else:
             reason = f"{type(value).__name__}: {value}".strip().rstrip(":")
+        if redirected_from:
+            reason = f"{reason} (after redirects to {url})"
+            url = redirected_from[0]
         self.context.error(self.source.id, url, reason)
 
 
