@@ -132,6 +132,17 @@ class SafetyMiddleware:
             raise IgnoreRequest(str(exc)) from exc
 
 
+def check_resolved(name: str, address: str) -> str:
+    """Pass a DNS answer through, or raise DNSLookupError when it is not a public address."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if not is_public_address(parsed):
+        raise DNSLookupError(f"{name} resolves to non-public address {address}: refused")
+    return address
+
+
 class GuardedResolver(CachingThreadedResolver):
     """Scrapy's caching resolver, refusing names that resolve to non-public addresses."""
 
@@ -154,17 +165,7 @@ class GuardedResolver(CachingThreadedResolver):
         deferred = super().getHostByName(name, timeout)
         if self.allow_private or name in self.allowed_names:
             return deferred
-
-        def check(address: str) -> str:
-            try:
-                parsed = ipaddress.ip_address(address)
-            except ValueError:
-                return address
-            if not is_public_address(parsed):
-                raise DNSLookupError(f"{name} resolves to non-public address {address}: refused")
-            return address
-
-        deferred.addCallback(check)
+        deferred.addCallback(lambda address: check_resolved(name, address))
         return deferred
 
 
@@ -253,6 +254,9 @@ class RetryAfterMiddleware:
 class _DisallowAll:
     """A robots parser that disallows everything (robots.txt could not be read)."""
 
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
     def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
         return False
 
@@ -267,13 +271,19 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:
             logger.warning("robots.txt of %s answered %s: host disallowed", netloc, response.status)
-            self._set_parser(netloc, _DisallowAll())
+            self._set_parser(netloc, _DisallowAll(f"answered HTTP {response.status}"))
             return
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         logger.warning("robots.txt of %s could not be fetched (%s): host disallowed", netloc, exc)
-        self._set_parser(netloc, _DisallowAll())
+        self._set_parser(netloc, _DisallowAll(f"could not be fetched: {exc}"))
+
+    def process_request_2(self, rp: Any, request: Request) -> None:
+        """Say why a host is disallowed when its robots.txt could not be read."""
+        if isinstance(rp, _DisallowAll):
+            raise IgnoreRequest(f"host disallowed: its robots.txt {rp.reason}")
+        super().process_request_2(rp, request)
 
     def _set_parser(self, netloc: str, parser: Any) -> None:
         pending: Any = self._parsers.get(netloc)

@@ -244,7 +244,10 @@ class CatalogSpider(scrapy.Spider):
         redirected_from = request.meta.get("redirect_urls") if request is not None else None
         value = failure.value
         if isinstance(value, IgnoreRequest) and "robots.txt" in str(value):
-            self.context.skip(self.source.id, url, "disallowed by robots.txt")
+            if "could not be fetched" in str(value):  # unreachable or refused host: a failure
+                self.context.error(self.source.id, url, str(value))
+            else:
+                self.context.skip(self.source.id, url, f"disallowed by robots.txt ({value})")
             return
         response = getattr(value, "response", None)
         if response is not None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ import pytest
 from policyradar.models import document_id_for
 from policyradar.store import SQLiteStore, open_store
 from policyradar.urls import canonicalize
-from tests.crawlers.hostile_site import HostileServer
+from tests.crawlers.hostile_site import ARTICLE_TEXT, HostileServer, article_html
 
 pytestmark = pytest.mark.slow
 
@@ -151,6 +153,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         catalog, "tarpit", [servers["tarpit"].base + "/list?u=/slow&u=/hang"], follow="a.case"
     )
     write_source(catalog, "robots404", [other.base + "/list?u=/articles/r404"], follow="a.case")
+    # A host name (this machine's) whose DNS answer is loopback: refused at resolution.
+    port = main.host_port.rsplit(":", 1)[1]
+    write_source(catalog, "dns_private", [f"http://{socket.gethostname()}:{port}/feed.xml"])
     write_source(
         catalog,
         "robots500",
@@ -204,6 +209,26 @@ def test_private_redirect_targets_are_refused_before_connecting(world: World) ->
         world.first, "hostile_list", "/to-loopback-other"
     )
     assert world.canary.state.count("/articles/should-not-be-fetched") == 0
+
+
+def test_host_names_resolving_to_private_addresses_are_refused(world: World) -> None:  # case 2
+    try:
+        address = socket.gethostbyname(socket.gethostname())
+    except OSError:
+        pytest.skip("this machine's host name does not resolve")
+    import ipaddress
+
+    if ipaddress.ip_address(address).is_global:
+        pytest.skip("this machine's host name resolves to a public address")
+    problems = world.problems(world.first, "dns_private")
+    assert (
+        problems and problems[0]["kind"] == "error" and "DNS lookup failed" in problems[0]["reason"]
+    )
+    # The name resolves fine on this machine; only the guard stops it, so nothing reached the server.
+    name = socket.gethostname()
+    assert not [
+        h for h in world.main.state.hits if h.headers.get("Host", "").startswith(f"{name}:")
+    ]
 
 
 def test_redirect_to_another_scheme_is_refused(world: World) -> None:  # case 3
@@ -391,3 +416,60 @@ def test_crawl_health_is_saved_per_source(world: World, store: SQLiteStore) -> N
     health = {row["source_id"]: row for row in store.crawl_health()}
     assert set(health) >= {"hostile_feed", "hostile_list", "tarpit", "robots500"}
     assert health["hostile_list"]["errors"] > 0 and health["hostile_list"]["last_error"]
+
+
+def test_kill_9_mid_crawl_then_crawl_again(tmp_path: Path) -> None:  # case 12
+    from crawlers.fixture_server import FixtureServer
+
+    site = tmp_path / "site"
+    (site / "news").mkdir(parents=True)
+    links = []
+    for i in range(150):
+        page = article_html(
+            f"Statement {i} on AI cyber resilience", body=f"Statement number {i}. {ARTICLE_TEXT}"
+        )
+        (site / "news" / f"s{i}.html").write_text(page, encoding="utf-8")
+        links.append(f"<a class='item' href='/news/s{i}.html'>{i}</a>")
+    (site / "index.html").write_text(
+        "<html><body>" + "".join(links) + "</body></html>", encoding="utf-8"
+    )
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    with FixtureServer(site) as server:
+        write_source(catalog, "many", [server.base_url + "/"], follow="a.item")
+        store_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+        env = {**os.environ, "POLICYRADAR_DATA_DIR": str(tmp_path / "data")}
+        args = [
+            sys.executable,
+            "-m",
+            "policyradar.cli",
+            "--store",
+            store_url,
+            "crawl",
+            "--sources",
+            str(catalog),
+            "--allow-host",
+            server.base_url.split("//")[1],
+            "--workers",
+            "1",
+        ]
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        probe = open_store(store_url)
+        deadline = time.monotonic() + 120
+        while probe.count() < 10 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.kill()
+        proc.communicate()
+        committed = probe.count()
+        probe.close()
+        assert 0 < committed < 150, "the kill should land mid-crawl"
+        with sqlite3.connect(tmp_path / "crawl.db") as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+    store = open_store(store_url)
+    assert store.count() == 150
+    with sqlite3.connect(tmp_path / "crawl.db") as conn:
+        distinct = conn.execute("SELECT count(DISTINCT canonical_url) FROM documents").fetchone()[0]
+    assert distinct == 150
+    store.close()
