@@ -20,6 +20,7 @@ import os
 import queue
 import resource
 import threading
+import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -29,9 +30,19 @@ from policyradar.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 
+def _warm_up() -> None:
+    """Import the heavy extraction libraries before the first page arrives."""
+    with contextlib.suppress(Exception):
+        import dateparser  # noqa: F401
+        import htmldate  # noqa: F401
+        import pypdf  # noqa: F401
+        import trafilatura  # noqa: F401
+
+
 def _worker_main(conn: Connection, max_memory_mb: int) -> None:
     limit = max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _warm_up()
     while True:
         try:
             page = conn.recv()
@@ -39,6 +50,7 @@ def _worker_main(conn: Connection, max_memory_mb: int) -> None:
             return
         if page is None:
             return
+        started = time.perf_counter()
         try:
             result: Article | Skipped = extract(page)
         except MemoryError:
@@ -48,7 +60,7 @@ def _worker_main(conn: Connection, max_memory_mb: int) -> None:
         except Exception as exc:  # a bug or a parser error on one page must not stop the crawl
             result = Skipped(page.url, f"extraction failed: {type(exc).__name__}: {exc}")
         try:
-            conn.send(result)
+            conn.send((result, (time.perf_counter() - started) * 1000))
         except (OSError, ValueError):
             return
 
@@ -80,7 +92,20 @@ class ExtractionPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(max(1, workers)):
+        self._size = max(1, workers)
+        self._started = False
+
+    def start(self) -> None:
+        """Spawn the workers now (they warm up in the background); idempotent."""
+        self._ensure_started()
+
+    def _ensure_started(self) -> None:
+        # Workers start on first use, or when start() is called at the beginning of a crawl.
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        for _ in range(self._size):
             self._add_worker()
 
     @classmethod
@@ -113,21 +138,25 @@ class ExtractionPool:
 
     def extract(self, page: Page) -> Article | Skipped:
         """Extract one page within the budget; a timeout or crash becomes a Skipped."""
+        return self.extract_timed(page)[0]
+
+    def extract_timed(self, page: Page) -> tuple[Article | Skipped, float]:
+        """Like :meth:`extract`, with the milliseconds the worker spent on the page."""
+        self._ensure_started()
         worker = self._idle.get()
         try:
             worker.conn.send(page)
             if not worker.conn.poll(self.timeout_s):
                 self._replace(worker)
-                return Skipped(page.url, f"extraction exceeded its {self.timeout_s:g}s budget")
-            result: Article | Skipped = worker.conn.recv()
+                reason = f"extraction exceeded its {self.timeout_s:g}s budget"
+                return Skipped(page.url, reason), self.timeout_s * 1000
+            result, milliseconds = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            return Skipped(
-                page.url,
-                f"extraction worker died (memory budget {self.max_memory_mb} MB or a crash)",
-            )
+            reason = f"extraction worker died (memory budget {self.max_memory_mb} MB or a crash)"
+            return Skipped(page.url, reason), 0.0
         self._idle.put(worker)
-        return result
+        return result, float(milliseconds)
 
     def close(self) -> None:
         """Stop every worker."""

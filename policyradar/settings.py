@@ -13,6 +13,8 @@ Settings:
     POLICYRADAR_SEARCH_MAX_LIMIT: the largest page of search hits one call may ask for.
     POLICYRADAR_MAX_PAGE_BYTES: largest response body (after decompression) a crawl accepts.
     POLICYRADAR_DOWNLOAD_TIMEOUT_S: per-request timeout of a crawl.
+    POLICYRADAR_CRAWL_DELAY_S / POLICYRADAR_CRAWL_CONCURRENCY_PER_DOMAIN: politeness per host
+        (AutoThrottle only ever slows down from there).
     POLICYRADAR_EXTRACT_TIMEOUT_S / POLICYRADAR_EXTRACT_MAX_MEMORY_MB: budget of one extraction.
 """
 
@@ -44,6 +46,8 @@ class Settings(BaseSettings):
 
     max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     download_timeout_s: float = Field(default=20.0, gt=0)
+    crawl_delay_s: float = Field(default=0.25, ge=0)
+    crawl_concurrency_per_domain: int = Field(default=2, ge=1, le=32)
     extract_timeout_s: float = Field(default=20.0, gt=0)
     extract_max_memory_mb: int = Field(default=1024, ge=64)
 

@@ -116,8 +116,14 @@ class CatalogSpider(scrapy.Spider):
             if not link:
                 continue
             hint = _struct_date(entry.get("published_parsed") or entry.get("updated_parsed"))
+            # Only a real <updated>/<atom:updated>: feedparser aliases "updated" to the
+            # publication date, which says nothing about later edits.
+            modified = _struct_date(dict.get(entry, "updated_parsed"))
             yield from self._article_request(
-                urljoin(response.url, link), hint, DateSource.FEED if hint else DateSource.NONE
+                urljoin(response.url, link),
+                hint,
+                DateSource.FEED if hint else DateSource.NONE,
+                modified=modified,
             )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -142,12 +148,17 @@ class CatalogSpider(scrapy.Spider):
             locs = entry.xpath("./*[local-name()='loc']/text()")
             if not locs:
                 continue
-            raw = entry.xpath(
-                "./*[local-name()='news']/*[local-name()='publication_date']/text()"
-            ) or entry.xpath("./*[local-name()='lastmod']/text()")
+            lastmod = entry.xpath("./*[local-name()='lastmod']/text()")
+            raw = (
+                entry.xpath("./*[local-name()='news']/*[local-name()='publication_date']/text()")
+                or lastmod
+            )
             hint = _iso_date(raw[0] if raw else None)
             yield from self._article_request(
-                locs[0].strip(), hint, DateSource.SITEMAP if hint else DateSource.NONE
+                locs[0].strip(),
+                hint,
+                DateSource.SITEMAP if hint else DateSource.NONE,
+                modified=_iso_date(lastmod[0] if lastmod else None),
             )
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
@@ -188,7 +199,12 @@ class CatalogSpider(scrapy.Spider):
         return not any(p.search(url) for p in self._deny)
 
     def _article_request(
-        self, url: str, hint: date | None, hint_source: DateSource
+        self,
+        url: str,
+        hint: date | None,
+        hint_source: DateSource,
+        *,
+        modified: date | None = None,
     ) -> Iterator[Request]:
         if not url.startswith(("http://", "https://")):
             self.context.skip(self.source.id, url, "not an http(s) link")
@@ -198,6 +214,12 @@ class CatalogSpider(scrapy.Spider):
             return
         headers: dict[str, str] = {}
         state = self.context.store.get_fetch_state(canonical)
+        # The sitemap/feed says when the page last changed: before our last fetch means there
+        # is nothing new to get (publication dates are never used for this).
+        last_fetch = str(state.get("fetched_at") or "") if state else ""
+        if modified and last_fetch and modified < date.fromisoformat(last_fetch[:10]):
+            self.context.count(self.source.id, "unchanged")
+            return
         if state:
             if state.get("etag"):
                 headers["If-None-Match"] = state["etag"]

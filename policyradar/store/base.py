@@ -38,6 +38,15 @@ class UpsertResult(BaseModel):
     version: int
 
 
+class FetchState(BaseModel):
+    """HTTP validators of a fetched URL, saved for the next crawl's conditional request."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    status: int = 200
+
+
 class SortOrder(StrEnum):
     """How search hits are ordered."""
 
@@ -197,8 +206,9 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
 
-    def upsert(self, document: Document) -> UpsertResult:
-        """Write one document keyed on its id or canonical URL."""
+    def upsert(self, document: Document, fetch_state: FetchState | None = None) -> UpsertResult:
+        """Write one document keyed on its id or canonical URL (and, in the same
+        transaction, the validators of the response it came from)."""
 
     def upsert_many(self, documents: Iterable[Document]) -> list[UpsertResult]:
         """Write documents in one all-or-nothing batch."""

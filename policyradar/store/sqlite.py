@@ -28,6 +28,7 @@ from policyradar.models import Annotations, Document, EntityLabel
 from policyradar.store import migrations
 from policyradar.store.base import (
     TIMELINE_SPLITS,
+    FetchState,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -162,9 +163,16 @@ class SQLiteStore:
 
     # -- writing documents -------------------------------------------------------------------
 
-    def upsert(self, document: Document) -> UpsertResult:
-        """Write one document (see :meth:`upsert_many`)."""
-        return self.upsert_many([document])[0]
+    def upsert(self, document: Document, fetch_state: FetchState | None = None) -> UpsertResult:
+        """Write one document (see :meth:`upsert_many`) and its response's validators."""
+        try:
+            with self._write() as conn:
+                result = self._upsert_one(conn, document)
+                if fetch_state is not None:
+                    self._put_fetch_state(conn, fetch_state)
+                return result
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"writing a document to {self.path} failed: {exc}") from exc
 
     def upsert_many(self, documents: Iterable[Document]) -> list[UpsertResult]:
         """Write documents in one transaction: all of them or, on error, none.
@@ -295,11 +303,17 @@ class SQLiteStore:
     ) -> None:
         """Remember a fetched URL's validators for the next crawl's conditional request."""
         with self._write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO fetch_state (url, etag, last_modified, status, fetched_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (url, etag, last_modified, status, _now()),
+            self._put_fetch_state(
+                conn, FetchState(url=url, etag=etag, last_modified=last_modified, status=status)
             )
+
+    @staticmethod
+    def _put_fetch_state(conn: sqlite3.Connection, state: FetchState) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO fetch_state (url, etag, last_modified, status, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (state.url, state.etag, state.last_modified, state.status, _now()),
+        )
 
     # -- reading documents -------------------------------------------------------------------
 

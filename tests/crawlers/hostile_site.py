@@ -183,6 +183,13 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
             return self.send(200, f"<html><body><ul>{anchors}</ul></body></html>".encode())
         if path == "/feed.xml":
             return self.send(200, FEED.format(base=base).encode(), "application/rss+xml")
+        if path == "/sitemap.xml":
+            urls = (
+                f"<url><loc>{base}/articles/sm-old</loc><lastmod>2026-01-05</lastmod></url>"
+                f"<url><loc>{base}/articles/sm-new</loc><lastmod>2099-01-01</lastmod></url>"
+            )
+            xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+            return self.send(200, xml.encode(), "application/xml")
         if path == "/bozo.xml":
             return self.send(200, BOZO_FEED.format(base=base).encode(), "application/rss+xml")
         if path == "/laughs.xml":

@@ -147,6 +147,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     listing = main.base + "/list?" + "&".join(f"u={quote(p)}" for p in LISTED)
     write_source(catalog, "hostile_feed", [main.base + "/feed.xml"])
     write_source(catalog, "hostile_bozo", [main.base + "/bozo.xml"])
+    write_source(catalog, "hostile_sitemap", [main.base + "/sitemap.xml"])
     write_source(catalog, "hostile_entities", [main.base + "/laughs.xml", main.base + "/xxe.xml"])
     write_source(catalog, "hostile_list", [listing], follow="a.case")
     write_source(
@@ -473,3 +474,9 @@ def test_kill_9_mid_crawl_then_crawl_again(tmp_path: Path) -> None:  # case 12
         distinct = conn.execute("SELECT count(DISTINCT canonical_url) FROM documents").fetchone()[0]
     assert distinct == 150
     store.close()
+
+
+def test_sitemap_lastmod_before_the_last_fetch_is_not_refetched(world: World) -> None:
+    assert world.main.state.count("/articles/sm-old") == 1
+    assert world.main.state.count("/articles/sm-new") == 2  # changed after our fetch: checked again
+    assert world.second.report["hostile_sitemap"]["counts"]["unchanged"] == 2  # type: ignore[index]
