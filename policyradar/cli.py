@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,6 +30,8 @@ from policyradar.models import EntityLabel, MeasureType, Source, SourceKind
 from policyradar.settings import get_settings
 from policyradar.store import Store, StoreError, UsageError, open_store
 from policyradar.store.base import SearchFilters, SearchQuery, SearchResult, SortOrder
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="policyradar",
@@ -258,20 +261,63 @@ def stats(
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
-    """Run the demo on the configured store (for now: import the bundled sample and search)."""
+def demo(
+    ctx: typer.Context,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port of the demo site (0: any).")
+    ] = 0,
+) -> None:
+    """Serve the offline demo site on 127.0.0.1, crawl it into the store, then search it."""
+    from crawlers.demo import DemoUnavailable, run_demo
+
     store = _store(ctx)
-    sample = resources.files("policyradar.sample").joinpath("statements.jsonl")
-    with resources.as_file(sample) as path:
-        report = import_jsonl(store, path)
-    _print_import_report(report, Path("sample/statements.jsonl"))
+    try:
+        run = _with_crawl_progress(
+            lambda started: run_demo(
+                get_settings(), _state(ctx).store_url, port=port, on_start=started
+            )
+        )
+    except DemoUnavailable:
+        sample = resources.files("policyradar.sample").joinpath("statements.jsonl")
+        with resources.as_file(sample) as path:
+            report = import_jsonl(store, path)
+        _print_import_report(report, Path("sample/statements.jsonl"))
+    else:
+        for problem in run.problems:
+            err.print(Text(f"invalid demo source: {problem}"))
+        out.print(f"demo site served at {run.base_url} (stopped now)")
+        out.print(_crawl_table({sid: r.counts for sid, r in run.reports.items()}))
     query = '"Claude Mythos" OR "working group"'
     out.print(f"\nsearch: {query}")
     _print_search(store.search(SearchQuery(text=query, limit=5)))
     out.print(
-        "\nThe full demo (serve the fixture site, crawl, tag, open the dashboard) arrives with "
-        "the crawler, NLP and dashboard issues. Try: policyradar search 'cyber -baseball'"
+        "\nNext: policyradar search 'cyber -baseball' --country JP, policyradar stats, "
+        "policyradar export documents --format csv --out docs.csv"
     )
+
+
+def _with_crawl_progress(job: Callable[[Callable[[Any], None]], T]) -> T:
+    """Run ``job`` with a live per-source progress table on a terminal."""
+    from rich.live import Live
+
+    live: Live | None = None
+
+    def started(context: Any) -> None:
+        nonlocal live
+        if err.is_terminal:
+            live = Live(
+                get_renderable=lambda: _crawl_table(context.snapshot()),
+                console=err,
+                refresh_per_second=4,
+                transient=True,
+            )
+            live.start()
+
+    try:
+        return job(started)
+    finally:
+        if live is not None:
+            live.stop()
 
 
 def _default_catalog() -> Path:
@@ -353,25 +399,10 @@ def _run_crawl(
     verbose: bool,
     report_file: Path | None = None,
 ) -> dict[str, Any]:
-    from rich.live import Live
+    from crawlers.runner import run_crawl
 
-    from crawlers.runner import CrawlContext, run_crawl
-
-    live: Live | None = None
-
-    def started(context: CrawlContext) -> None:
-        nonlocal live
-        if err.is_terminal:
-            live = Live(
-                get_renderable=lambda: _crawl_table(context.snapshot()),
-                console=err,
-                refresh_per_second=4,
-                transient=True,
-            )
-            live.start()
-
-    try:
-        reports = run_crawl(
+    reports = _with_crawl_progress(
+        lambda started: run_crawl(
             selected,
             settings=get_settings(),
             store_url=_state(ctx).store_url,
@@ -380,9 +411,7 @@ def _run_crawl(
             workers=workers,
             on_start=started,
         )
-    finally:
-        if live is not None:
-            live.stop()
+    )
     out.print(_crawl_table({sid: r.counts for sid, r in reports.items()}))
     for source_id, report in sorted(reports.items()):
         shown = report.problems if verbose else [p for p in report.problems if p[0] == "error"]
