@@ -538,12 +538,50 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command()
+def tag(
+    ctx: typer.Context,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", help="JSONL to tag (file mode, no store needed).")
+    ] = None,
+    output_file: Annotated[
+        Path | None, typer.Option("--output", help="Where file mode writes its results.")
+    ] = None,
+) -> None:
+    """Tag documents: the store's untagged ones, or a JSONL file with --input/--output."""
+    from rich.progress import Progress
+
+    from nlp.model import ModelUnavailable
+    from nlp.tagger import tag_file, tag_store
+
+    try:
+        if input_file is not None or output_file is not None:
+            if input_file is None or output_file is None:
+                raise UsageError("file mode needs both --input and --output")
+            if not input_file.is_file():
+                raise UsageError(f"no such file: {input_file}")
+            report = tag_file(input_file, output_file)
+            for line, message in report.problems:
+                err.print(Text(f"{input_file}:{line}: skipped: {message}"))
+            out.print(f"tagged {report.tagged} documents into {output_file}")
+            if report.problems:
+                raise typer.Exit(1)
+            return
+        store = _store(ctx)
+        total = store.count()
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("tagging", total=total)
+            done = tag_store(store, on_batch=lambda n: progress.advance(task, n))
+        out.print(f"tagged {done} documents ({total} in the store)")
+    except ModelUnavailable as exc:
+        raise CommandError(str(exc)) from None
+
+
 def _not_yet(command: str, issue: str) -> NoReturn:
     raise CommandError(f"`policyradar {command}` is not available yet: it lands with the {issue}")
 
 
 _PLANNED: dict[str, tuple[str, str]] = {
-    "tag": ("Tag documents with entities, measures, quotes and dates.", "NLP issue (#4)"),
     "run": ("Crawl, tag and group developments in one go.", "crawler and NLP issues (#3, #4)"),
     "brief": ("Render the weekly briefing (md, html, pdf, docx).", "briefing issue"),
     "developments": ("Group documents into policy developments.", "developments issue"),

@@ -1,0 +1,216 @@
+"""Entities and linking: gazetteer matches win over the statistical NER, everything canonical.
+
+``policyradar_entities`` (a registered spaCy factory) runs after the model's ``ner``:
+
+1. Every gazetteer name and alias is matched exactly (case-sensitive phrase matching), so
+   "FSA", "Financial Services Agency" and the "FSA" in "Japan's FSA" all become the entry
+   "Financial Services Agency"; "the" and possessives fall outside the match by tokenisation.
+   An alias shared by several entries is resolved with the disambiguation rules and the text.
+2. The model's PERSON / ORG / GPE / PRODUCT entities that do not overlap a gazetteer match are
+   kept, normalised (titles and possessive 's stripped) and classified into the six labels by
+   the rules in :func:`classify_unknown`; generic or unclassifiable ones are dropped.
+3. Surname-only mentions ("Matsumoto said") are linked to the full name seen in the document.
+
+The resulting spans are the doc's ``ents`` with the canonical record in ``span._.pr_entity``.
+Data (the gazetteer) lives in ``nlp/gazetteer``; reads no settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from nlp.gazetteer_data import Entry, Gazetteer, default_gazetteer
+
+if not Span.has_extension("pr_entity"):
+    Span.set_extension("pr_entity", default=None)
+
+_TITLES = re.compile(
+    r"^(?:(?:Prime|Deputy|Vice|Digital|Finance|Foreign|Cybersecurity|Chief|Cabinet|Economy|"
+    r"Trade|Economic|Security|Defence|Defense|Home|Interior)\s+)*"
+    r"(?:Minister|Secretary|President|Chancellor|Governor|Commissioner|Director|Chair(?:man|woman)?|"
+    r"CEO|Chief|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Sir|Dame|Senator|Rep\.?|General)\s+",
+)
+_GOV_WORDS = re.compile(
+    r"\b(Ministry|Minister|Agency|Department|Authority|Commission|Cabinet|Government|Parliament|"
+    r"Diet|Congress|Senate|Bureau|Office|Council|Institute|Centre|Center|Service|Regulator|"
+    r"Reserve|Treasury|Administration|Directorate|Secretariat|Police|Central Bank|Bank of)\b"
+)
+_INTL_WORDS = re.compile(
+    r"\b(G7|G20|United Nations|UN|International|World|Organisation|Organization|Union|Forum|"
+    r"European|OECD|IMF|NATO|ASEAN|APEC|Group of Seven|Group of Twenty|Multilateral)\b"
+)
+_COMPANY_WORDS = re.compile(
+    r"\b(Inc|Corp|Corporation|Ltd|LLC|plc|PLC|Group|Holdings|Co|Company|Technologies|Labs|"
+    r"Bank|Financial|Securities|Capital|Partners|Systems|Networks|Software|Motors)\b\.?"
+)
+_TITLE_FOLLOWERS = {
+    "Minister",
+    "Secretary",
+    "Ministers",
+    "Commissioner",
+    "Director",
+    "Chief",
+    "Officer",
+    "Adviser",
+    "Advisor",
+    "Envoy",
+    "Ambassador",
+}
+_MODEL_NAME = re.compile(
+    r"^(GPT|Claude|Gemini|Llama|Grok|Mistral|DeepSeek|Qwen|o\d|Phi|Copilot|ChatGPT)\b", re.I
+)
+_GENERIC = {
+    "government",
+    "the government",
+    "ministry",
+    "agency",
+    "regulators",
+    "the company",
+    "bank",
+    "the bank",
+    "cabinet",
+    "parliament",
+    "congress",
+    "the ministry",
+    "the agency",
+}
+
+
+def normalise_name(text: str) -> str:
+    """Strip titles, possessives, quotes and extra spaces from a model entity's text."""
+    name = " ".join(text.split()).strip(" '\"“”‘’,.;:()")
+    name = re.sub(r"(?:'s|’s|')$", "", name)
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    return _TITLES.sub("", name).strip()
+
+
+def classify_unknown(model_label: str, name: str) -> str | None:
+    """Map a model entity not in the gazetteer to one of the six labels (None drops it).
+
+    PERSON stays PERSON. An ORG naming an international forum is INTL_BODY, one with a
+    governmental word (Ministry, Agency, Bank of, ...) is GOV_BODY, else COMPANY. A PRODUCT
+    named like a model family is AI_MODEL. GPEs are only kept through the gazetteer, because
+    the model's GPE mixes countries with cities and regions.
+    """
+    if not name or name.lower() in _GENERIC or len(name) < 2:
+        return None
+    if model_label == "PERSON":
+        return "PERSON" if " " in name or name[:1].isupper() else None
+    if model_label == "ORG":
+        if _INTL_WORDS.search(name):
+            return "INTL_BODY"
+        if _GOV_WORDS.search(name) and not _COMPANY_WORDS.search(name.replace("Bank of", "")):
+            return "GOV_BODY"
+        return "COMPANY"
+    if model_label == "PRODUCT" and _MODEL_NAME.search(name):
+        return "AI_MODEL"
+    return None
+
+
+def _record(entry: Entry) -> dict[str, Any]:
+    attrs: dict[str, str] = {}
+    if entry.label.value == "GOV_BODY" and entry.country:
+        attrs["country"] = entry.country
+    return {"id": entry.id, "name": entry.name, "label": entry.label.value, "attrs": attrs}
+
+
+class EntityLinker:
+    """The component behind the ``policyradar_entities`` factory."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        forms = sorted(gazetteer.forms)
+        for start in range(0, len(forms), 2000):
+            chunk = forms[start : start + 2000]
+            self.matcher.add("GAZ", [nlp.make_doc(form) for form in chunk])
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Replace ``doc.ents`` with canonical PolicyRadar entities."""
+        spans = []
+        for _, start, end in self.matcher(doc):
+            span = doc[start:end]
+            window = doc.text[max(0, span.start_char - 600) : span.end_char + 600]
+            entry = self.gazetteer.resolve(span.text, window)
+            if entry is not None:
+                labelled = Span(doc, start, end, label=entry.label.value)
+                labelled._.pr_entity = _record(entry)
+                spans.append(labelled)
+        gazetteer_spans = filter_spans(spans)
+        taken = {i for span in gazetteer_spans for i in range(span.start, span.end)}
+        model_spans = list(self._from_model(doc, taken))
+        final = filter_spans([*gazetteer_spans, *model_spans])
+        final.extend(self._surnames(doc, final))
+        doc.ents = filter_spans(final)
+        return doc
+
+    def _from_model(self, doc: Doc, taken: set[int]) -> Iterable[Span]:
+        for ent in doc.ents:
+            if any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            if ent.end < len(doc) and doc[ent.end].text in _TITLE_FOLLOWERS:
+                continue  # "Cybersecurity Minister ...": part of a title, not an organisation
+            name = normalise_name(ent.text)
+            label = classify_unknown(ent.label_, name)
+            if label is None:
+                continue
+            entry = self.gazetteer.resolve(name, doc.text)
+            span = self._trim(doc, ent, name)
+            if span is None:
+                continue
+            if entry is not None:
+                labelled = Span(doc, span.start, span.end, label=entry.label.value)
+                labelled._.pr_entity = _record(entry)
+            else:
+                labelled = Span(doc, span.start, span.end, label=label)
+                labelled._.pr_entity = {"id": None, "name": name, "label": label, "attrs": {}}
+            yield labelled
+
+    @staticmethod
+    def _trim(doc: Doc, ent: Span, name: str) -> Span | None:
+        """The sub-span of ``ent`` whose text is the normalised name (drops titles, 's)."""
+        offset = ent.text.find(name)
+        if offset < 0:
+            return ent
+        start_char = ent.start_char + offset
+        return doc.char_span(start_char, start_char + len(name), alignment_mode="expand")
+
+    @staticmethod
+    def _surnames(doc: Doc, spans: list[Span]) -> list[Span]:
+        people: dict[str, dict[str, Any]] = {}
+        for span in spans:
+            record = span._.pr_entity
+            if record and record["label"] == "PERSON" and " " in record["name"]:
+                people.setdefault(record["name"].split()[-1], record)
+        if not people:
+            return []
+        for index, span in enumerate(spans):
+            # A surname the model tagged on its own (as a person or, often, an ORG) is the
+            # person named in full elsewhere in the document.
+            record = span._.pr_entity
+            if record and record.get("id") is None and record["name"] in people:
+                relinked = Span(doc, span.start, span.end, label="PERSON")
+                relinked._.pr_entity = people[record["name"]]
+                spans[index] = relinked
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        found = []
+        for token in doc:
+            record = people.get(token.text)
+            if record is not None and token.i not in taken and token.is_title:
+                span = Span(doc, token.i, token.i + 1, label="PERSON")
+                span._.pr_entity = record
+                found.append(span)
+        return found
+
+
+@Language.factory("policyradar_entities", requires=["doc.ents"], assigns=["doc.ents"])
+def make_entity_linker(nlp: Language, name: str) -> EntityLinker:
+    """spaCy factory: the gazetteer-backed entity linker (data from ``nlp/gazetteer``)."""
+    return EntityLinker(nlp, default_gazetteer())

@@ -1,0 +1,47 @@
+"""Entity linking with the real model and the bundled gazetteer."""
+
+from __future__ import annotations
+
+from nlp.output import doc_entities
+from nlp.pipeline import build_nlp
+
+
+def entities(text: str) -> dict[tuple[str, str], list[str]]:
+    doc = build_nlp()(text)
+    found = {(e.label.value, e.name): [m.text for m in e.mentions] for e in doc_entities(doc)}
+    for (_, _), mentions in found.items():
+        assert mentions
+    return found
+
+
+def test_aliases_possessives_and_the_resolve_to_one_entity() -> None:
+    found = entities(
+        "Japan's FSA said on Monday that the Financial Services Agency would widen its "
+        "review; the FSA also met MUFG."
+    )
+    assert found[("GOV_BODY", "Financial Services Agency")] == [
+        "FSA",
+        "Financial Services Agency",
+        "FSA",
+    ]
+    assert ("COUNTRY", "Japan") in found
+    assert ("COMPANY", "Mitsubishi UFJ Financial Group") in found
+
+
+def test_titles_are_not_organisations_and_surnames_link() -> None:
+    found = entities(
+        "Cybersecurity Minister Hisashi Matsumoto met bankers. Matsumoto said more work is needed."
+    )
+    assert found[("PERSON", "Hisashi Matsumoto")] == ["Hisashi Matsumoto", "Matsumoto"]
+    assert not [key for key in found if key[1] == "Cybersecurity"]
+
+
+def test_offsets_match_the_text() -> None:
+    text = "The G7 Cyber Expert Group met in Paris. Anthropic's Claude Mythos was discussed."
+    doc = build_nlp()(text)
+    for entity in doc_entities(doc):
+        for mention in entity.mentions:
+            assert text[mention.start : mention.end] == mention.text
+    names = {e.name for e in doc_entities(doc)}
+    assert {"G7 Cyber Expert Group", "Anthropic", "Claude Mythos"} <= names
+    assert "G7" not in names  # the nested body is one entity

@@ -1,0 +1,52 @@
+"""The tagger's file mode, per shared/spec/tagging-output.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.tagger import chunks
+from policyradar.cli import main
+
+
+def test_file_mode_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [
+        json.dumps(
+            {
+                "id": "d1",
+                "text": "The Bank of Japan warned banks about AI cyber attacks.",
+                "published": "2026-05-15",
+            }
+        ),
+        "{broken",
+        json.dumps({"id": "d2", "text": ""}),
+        json.dumps({"id": "d3", "text": "金融庁はサイバー攻撃に備える。"}),
+        json.dumps(
+            {"id": "d4", "text": "Le ministère des Finances a publié des lignes directrices."}
+        ),
+    ]
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["tag", "--input", str(source), "--output", str(target)])
+    assert exit_info.value.code == 1
+    assert f"{source}:2: skipped" in capsys.readouterr().err
+    results = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in results] == ["d1", "d2", "d3", "d4"]
+    assert results[0]["pipeline"].startswith("policyradar-nlp/")
+    assert {"relevance", "entities", "measures", "quotes", "dates"} <= set(results[0])
+    assert results[1]["entities"] == [] and results[1]["measures"] == []
+    assert any(e["name"] == "Bank of Japan" for e in results[0]["entities"])
+    assert 0 <= results[0]["relevance"] <= 1
+
+
+def test_long_texts_are_cut_at_breaks_with_exact_offsets() -> None:
+    text = ("A sentence about cyber risk. " * 50 + "\n\n") * 40
+    pieces = chunks(text, size=2000)
+    assert len(pieces) > 1 and all(len(piece) <= 2000 for _, piece in pieces)
+    assert "".join(piece for _, piece in pieces) == text
+    for offset, piece in pieces:
+        assert text[offset : offset + len(piece)] == piece
