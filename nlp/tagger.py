@@ -28,9 +28,9 @@ from policyradar.models import Annotations
 from policyradar.store.base import Store
 
 BATCH_SIZE = 64
-CHUNK_CHARS = 10_000
+CHUNK_CHARS = 5_000
 # At most this many characters go through nlp.pipe in one batch (memory scales with it).
-BATCH_CHARS = 400_000
+BATCH_CHARS = 100_000
 _BREAK = re.compile(r"\n\s*\n|(?<=[.!?])\s+")
 
 
