@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from scrapy import signals
@@ -27,6 +27,7 @@ from policyradar.archive import Archive
 from policyradar.models import Source
 from policyradar.settings import Settings
 from policyradar.store import Store, open_store
+from policyradar.store.base import SearchFilters, SearchQuery
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,27 @@ class CrawlContext:
             return {sid: dict(report.counts) for sid, report in self.reports.items()}
 
 
+def check_expectations(store: Store, source: Source) -> list[str]:
+    """The source's data-quality assertions (``expect`` in its catalog file) that fail."""
+    expect = source.expect
+    if expect.min_documents is None and expect.min_dated_fraction is None:
+        return []
+    mine = SearchFilters(source_ids=[source.id])
+    total = store.search(SearchQuery(filters=mine, limit=0, facets=False)).total
+    failures = []
+    if expect.min_documents is not None and total < expect.min_documents:
+        failures.append(f"expected at least {expect.min_documents} documents, have {total}")
+    if expect.min_dated_fraction is not None and total:
+        dated_filter = mine.model_copy(update={"date_from": date(1900, 1, 1)})
+        dated = store.search(SearchQuery(filters=dated_filter, limit=0, facets=False)).total
+        if dated / total < expect.min_dated_fraction:
+            failures.append(
+                f"expected at least {expect.min_dated_fraction:.0%} of documents dated, "
+                f"have {dated / total:.0%}"
+            )
+    return failures
+
+
 def run_crawl(
     sources: Sequence[Source],
     *,
@@ -151,10 +173,14 @@ def run_crawl(
         )
     )
 
+    by_id = {source.id: source for source in sources}
+
     def finished(source_id: str) -> Callable[..., None]:
         def handler(**_: Any) -> None:
             report = context.reports[source_id]
             report.finished_at = datetime.now(UTC)
+            for failure in check_expectations(store, by_id[source_id]):
+                context.error(source_id, "(source)", failure)
             store.record_crawl_run(
                 source_id,
                 started_at=report.started_at,

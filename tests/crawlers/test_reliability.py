@@ -145,7 +145,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     catalog = tmp / "catalog"
     catalog.mkdir()
     listing = main.base + "/list?" + "&".join(f"u={quote(p)}" for p in LISTED)
-    write_source(catalog, "hostile_feed", [main.base + "/feed.xml"])
+    write_source(catalog, "hostile_feed", [main.base + "/feed.xml"], expect={"min_documents": 100})
     write_source(catalog, "hostile_bozo", [main.base + "/bozo.xml"])
     write_source(catalog, "hostile_sitemap", [main.base + "/sitemap.xml"])
     write_source(catalog, "hostile_entities", [main.base + "/laughs.xml", main.base + "/xxe.xml"])
@@ -153,7 +153,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     write_source(
         catalog, "tarpit", [servers["tarpit"].base + "/list?u=/slow&u=/hang"], follow="a.case"
     )
-    write_source(catalog, "robots404", [other.base + "/list?u=/articles/r404"], follow="a.case")
+    write_source(
+        catalog,
+        "robots404",
+        [other.base + "/list?u=/articles/r404"],
+        follow="a.case",
+        expect={"min_documents": 1, "min_dated_fraction": 1.0},
+    )
     # A host name (this machine's) whose DNS answer is loopback: refused at resolution.
     port = main.host_port.rsplit(":", 1)[1]
     write_source(catalog, "dns_private", [f"http://{socket.gethostname()}:{port}/feed.xml"])
@@ -480,3 +486,9 @@ def test_sitemap_lastmod_before_the_last_fetch_is_not_refetched(world: World) ->
     assert world.main.state.count("/articles/sm-old") == 1
     assert world.main.state.count("/articles/sm-new") == 2  # changed after our fetch: checked again
     assert world.second.report["hostile_sitemap"]["counts"]["unchanged"] == 2  # type: ignore[index]
+
+
+def test_source_expectations_are_checked_after_the_crawl(world: World) -> None:
+    reasons = [p["reason"] for p in world.problems(world.first, "hostile_feed")]
+    assert "expected at least 100 documents, have 3" in reasons
+    assert not world.problems(world.first, "robots404")
