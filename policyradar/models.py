@@ -10,9 +10,16 @@ import hashlib
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 
 class SourceKind(StrEnum):
@@ -92,8 +99,9 @@ class DatePrecision(StrEnum):
     YEAR = "year"
 
 
-# Alias: Measure has a field called ``date`` that would shadow the type inside its class body.
-_Date = date
+# An ISO 8601 date at its stated precision: 2026-05-18 (day), 2026-W21 (week), 2026-05 (month),
+# 2026 (year). Partial values are what a text says ("next week", "in May").
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-W\d{2}|-\d{2}(-\d{2})?)?$")]
 
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _COUNTRY = re.compile(r"^[A-Z]{2,3}$")
@@ -272,7 +280,7 @@ class Measure(BaseModel):
 
     type: MeasureType
     actor: str | None = None
-    date: _Date | None = None
+    date: PartialDate | None = None
     status: MeasureStatus = MeasureStatus.REPORTED
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -298,7 +306,7 @@ class DateMention(BaseModel):
     text: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
-    value: date | None = None
+    value: PartialDate | None = None
     precision: DatePrecision = DatePrecision.DAY
 
 
