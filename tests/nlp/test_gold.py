@@ -33,8 +33,11 @@ def test_gold_is_valid_and_covers_every_label_and_measure_type() -> None:
             labels[entity.label.value] += 1
             for mention in entity.mentions:
                 assert text[mention.start : mention.end] == mention.text
-        for item in [*annotations.measures, *annotations.quotes, *annotations.dates]:
-            assert text[item.start : item.end] == item.text
+        spans = [(m.start, m.end, m.text) for m in annotations.measures]
+        spans += [(q.start, q.end, q.text) for q in annotations.quotes]
+        spans += [(d.start, d.end, d.text) for d in annotations.dates]
+        for start, end, quoted in spans:
+            assert text[start:end] == quoted
         types.update(m.type.value for m in annotations.measures)
     assert set(labels) == {label.value for label in EntityLabel}
     assert set(types) == {kind.value for kind in MeasureType}
