@@ -66,6 +66,30 @@ _TITLE_FOLLOWERS = {
 _MODEL_NAME = re.compile(
     r"^(GPT|Claude|Gemini|Llama|Grok|Mistral|DeepSeek|Qwen|o\d|Phi|Copilot|ChatGPT)\b", re.I
 )
+# Names of laws, reports, programmes and frameworks, and internal units of a body: none of
+# the six labels (the taxonomy tags bodies, not their departments or documents).
+_NOT_AN_ACTOR = re.compile(
+    r"\b(Act|Acts|Report|Regulation|Directive|Framework|Programme|Program|Initiative|Strategy|"
+    r"Guidelines?|Vulnerabilities|Catalog(ue)?|Index|Standard|Law|Bill|Treaty)$|^Project\b|"
+    r"\b(Department|Division|Board|Unit|Team|Desk|Bureau)$"
+)
+_DOMAIN_WORDS = {
+    "AI",
+    "A.I.",
+    "Cyber",
+    "Cybersecurity",
+    "Security",
+    "Sharing",
+    "Financial System",
+    "Internet",
+    "Cloud",
+    "Crypto",
+    "Fintech",
+    "Big Tech",
+    "Tech",
+    "Digital",
+    "Data",
+}
 _GENERIC = {
     "government",
     "the government",
@@ -99,10 +123,14 @@ def classify_unknown(model_label: str, name: str) -> str | None:
     named like a model family is AI_MODEL. GPEs are only kept through the gazetteer, because
     the model's GPE mixes countries with cities and regions.
     """
-    if not name or name.lower() in _GENERIC or len(name) < 2:
+    if not name or name.lower() in _GENERIC or len(name) < 2 or name in _DOMAIN_WORDS:
         return None
     if model_label == "PERSON":
-        return "PERSON" if " " in name or name[:1].isupper() else None
+        # A lone capitalised word is as often a sentence-initial noun as a name; surnames of
+        # people named in full are linked separately.
+        return "PERSON" if " " in name else None
+    if _NOT_AN_ACTOR.search(name):
+        return None
     if model_label == "ORG":
         if _INTL_WORDS.search(name):
             return "INTL_BODY"
