@@ -16,6 +16,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,16 @@ def report(name: str, counts: dict[str, tuple[int, int, int]]) -> None:
 
 
 def measures_and_quotes(gold: list[dict[str, Any]], results: Iterable[dict[str, Any]]) -> None:
+    results = list(results)
+    dtp = dfp = dfn = 0
+    for record, result in zip(gold, results, strict=True):
+        truth_dates = {(d["start"], d["end"], d["value"]) for d in record["dates"]}
+        found_dates = {(d["start"], d["end"], d["value"]) for d in result["dates"]}
+        dtp += len(truth_dates & found_dates)
+        dfp += len(found_dates - truth_dates)
+        dfn += len(truth_dates - found_dates)
+    precision, recall, f1 = prf(dtp, dfp, dfn)
+    print(f"\ndates (span and resolved value): P {precision:.2f}  R {recall:.2f}  F1 {f1:.2f}")
     tp = fp = fn = 0
     quotes_found = quotes_total = speakers_right = 0
     for record, result in zip(gold, results, strict=True):
@@ -101,7 +112,10 @@ def main() -> int:
 
     results = [
         annotations.model_dump(mode="json")
-        for annotations in tag_documents(TagInput(r["id"], r["text"], r.get("title")) for r in gold)
+        for annotations in tag_documents(
+            TagInput(r["id"], r["text"], r.get("title"), date.fromisoformat(r["published"]))
+            for r in gold
+        )
     ]
     ours = [{(e["label"], e["name"]) for e in result["entities"]} for result in results]
     report("policyradar tagger", score_entities(gold, ours))

@@ -19,9 +19,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from nlp.components.dates import find_dates
 from nlp.output import annotations_for, doc_entities, merge_entities
 from nlp.pipeline import build_nlp, pipeline_name
 from policyradar.models import Annotations
@@ -41,6 +43,7 @@ class TagInput:
     id: str
     text: str
     title: str | None = None
+    published: date | None = None
 
 
 @dataclass
@@ -90,7 +93,9 @@ def tag_documents(items: Iterable[TagInput], batch_size: int = BATCH_SIZE) -> It
             ):
                 per_doc[index].append(doc_entities(doc, offset))
         return [
-            annotations_for(item.id, item.text, item.title, pipeline, merge_entities(parts))
+            annotations_for(
+                item.id, item.text, item.title, pipeline, merge_entities(parts)
+            ).model_copy(update={"dates": find_dates(item.text, item.published)})
             for item, parts in zip(batch, per_doc, strict=True)
         ]
 
@@ -125,7 +130,16 @@ def _parse_lines(handle: TextIO, report: FileReport) -> Iterator[TagInput]:
             )
             continue
         title = record.get("title") if isinstance(record.get("title"), str) else None
-        yield TagInput(str(doc_id), text, title)
+        yield TagInput(str(doc_id), text, title, _published(record.get("published")))
+
+
+def _published(value: object) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def tag_file(source: Path, destination: Path) -> FileReport:
@@ -164,7 +178,7 @@ def tag_store(
         pending.clear()
 
     for document in store.iter_untagged(pipeline, batch_size=500):
-        pending.append(TagInput(document.id, document.text, document.title))
+        pending.append(TagInput(document.id, document.text, document.title, document.published))
         if len(pending) >= batch_size * 4:
             flush()
     if pending:
