@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from nlp.components.dates import find_dates
+from nlp.components.quotes import find_quotes
 from nlp.output import annotations_for, doc_entities, merge_entities
 from nlp.pipeline import build_nlp, pipeline_name
 from policyradar.models import Annotations
@@ -92,12 +93,18 @@ def tag_documents(items: Iterable[TagInput], batch_size: int = BATCH_SIZE) -> It
                 strict=True,
             ):
                 per_doc[index].append(doc_entities(doc, offset))
-        return [
-            annotations_for(
-                item.id, item.text, item.title, pipeline, merge_entities(parts)
-            ).model_copy(update={"dates": find_dates(item.text, item.published)})
-            for item, parts in zip(batch, per_doc, strict=True)
-        ]
+        results = []
+        for item, parts in zip(batch, per_doc, strict=True):
+            entities = merge_entities(parts)
+            results.append(
+                annotations_for(item.id, item.text, item.title, pipeline, entities).model_copy(
+                    update={
+                        "dates": find_dates(item.text, item.published),
+                        "quotes": find_quotes(item.text, entities),
+                    }
+                )
+            )
+        return results
 
     for item in items:
         batch.append(item)

@@ -1,0 +1,36 @@
+"""Quotes and speakers, on texts written apart from the gold set."""
+
+from __future__ import annotations
+
+from nlp.tagger import TagInput, tag_documents
+
+
+def quotes(text: str) -> list[tuple[str, str | None]]:
+    (result,) = tag_documents([TagInput("q", text)])
+    for quote in result.quotes:
+        assert text[quote.start : quote.end] == quote.text
+    return [(q.text, q.speaker) for q in result.quotes]
+
+
+def test_attribution_after_before_pronoun_and_continuation() -> None:
+    text = (
+        "Cybersecurity Minister Hisashi Matsumoto spoke to reporters on Tuesday. "
+        "“We will not wait for the model,” he said. “The countermeasures continue.”\n\n"
+        'The Financial Services Agency said: "Banks must share what they see."'
+    )
+    assert quotes(text) == [
+        ("We will not wait for the model,", "Hisashi Matsumoto"),
+        ("The countermeasures continue.", "Hisashi Matsumoto"),
+        ("Banks must share what they see.", "Financial Services Agency"),
+    ]
+
+
+def test_unnamed_spokesperson_speaks_for_the_company_and_scare_quotes_are_skipped() -> None:
+    text = (
+        "Mizuho Financial Group tested the model on its own systems. "
+        "“Every finding went straight to our engineers,” a spokesperson for the bank said. "
+        "Analysts call the delay the “patch gap” in their notes."
+    )
+    assert quotes(text) == [
+        ("Every finding went straight to our engineers,", "Mizuho Financial Group"),
+    ]
