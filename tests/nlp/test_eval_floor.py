@@ -3,21 +3,81 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bench.nlp_eval import prf, score_entities
 from nlp.tagger import TagInput, tag_documents
 
 GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "nlp" / "gold.jsonl"
-ENTITY_F1_FLOOR = 0.95
+FLOORS = {
+    "entity_f1": 0.95,
+    "measure_f1": 0.65,
+    "date_f1": 0.95,
+    "quote_recall": 0.95,
+    "speaker_accuracy": 0.95,
+}
 
 
-def test_entity_f1_with_canonical_names_stays_above_its_floor() -> None:
-    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    results = tag_documents(TagInput(r["id"], r["text"], r.get("title")) for r in gold)
-    predicted = [{(e.label.value, e.name) for e in result.entities} for result in results]
-    counts = score_entities(gold, predicted)
-    tp = sum(c[0] for c in counts.values())
-    fp = sum(c[1] for c in counts.values())
-    fn = sum(c[2] for c in counts.values())
-    assert prf(tp, fp, fn)[2] >= ENTITY_F1_FLOOR
+@pytest.fixture(scope="module")
+def scored() -> dict[str, float]:
+    gold: list[dict[str, Any]] = [
+        json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()
+    ]
+    results = list(
+        tag_documents(
+            TagInput(r["id"], r["text"], r.get("title"), date.fromisoformat(r["published"]))
+            for r in gold
+        )
+    )
+    counts = score_entities(gold, [{(e.label.value, e.name) for e in r.entities} for r in results])
+    entity = prf(*(sum(c[i] for c in counts.values()) for i in range(3)))[2]
+
+    def f1(pairs: list[tuple[set[Any], set[Any]]]) -> float:
+        return prf(
+            sum(len(t & p) for t, p in pairs),
+            sum(len(p - t) for t, p in pairs),
+            sum(len(t - p) for t, p in pairs),
+        )[2]
+
+    measures = f1(
+        [
+            (
+                {(m["type"], m["start"]) for m in g["measures"]},
+                {(m.type.value, m.start) for m in r.measures},
+            )
+            for g, r in zip(gold, results, strict=True)
+        ]
+    )
+    dates = f1(
+        [
+            (
+                {(d["start"], d["end"], d["value"]) for d in g["dates"]},
+                {(d.start, d.end, d.value) for d in r.dates},
+            )
+            for g, r in zip(gold, results, strict=True)
+        ]
+    )
+    found = right = total = 0
+    for g, r in zip(gold, results, strict=True):
+        predicted = {(q.start, q.end): q.speaker for q in r.quotes}
+        for quote in g["quotes"]:
+            total += 1
+            if (quote["start"], quote["end"]) in predicted:
+                found += 1
+                right += predicted[(quote["start"], quote["end"])] == quote["speaker"]
+    return {
+        "entity_f1": entity,
+        "measure_f1": measures,
+        "date_f1": dates,
+        "quote_recall": found / total,
+        "speaker_accuracy": right / max(found, 1),
+    }
+
+
+@pytest.mark.parametrize("figure", sorted(FLOORS))
+def test_figure_stays_above_its_floor(scored: dict[str, float], figure: str) -> None:
+    assert scored[figure] >= FLOORS[figure], f"{figure} = {scored[figure]:.3f}"

@@ -1,0 +1,167 @@
+"""Measures: the policy actions a sentence states, typed, with actor, date and status.
+
+A sentence carries a measure type when one of the type's cues matches (``nlp/data/
+measure_cues.yaml``) and the sentence names an actor: a body, company, person or country of the
+document (generic agents such as "the agency" or "the government" resolve to the entity they
+refer to). ``risk_warning`` additionally needs a public or international body, or a person, as
+the actor: warnings by companies are not official risk warnings. The actor is the first named
+entity after a reporting verb ("X said Y would ...": Y), else the first one in the sentence. The
+date is the first resolved date expression in the sentence; the status follows the precedence
+reported > planned > in effect > announced. Documents the relevance rules find off-topic carry
+no measures: a measure responds to AI cyber risk.
+
+Reads no settings; data in ``nlp/data/measure_cues.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from policyradar.models import DateMention, Entity, Measure, MeasureStatus, MeasureType
+
+CUES_FILE = Path(__file__).resolve().parents[1] / "data" / "measure_cues.yaml"
+_ABBREVIATIONS = re.compile(
+    r"\b(?:U\.S|U\.K|Mr|Ms|Mrs|Dr|Prof|St|No|Co|Inc|Ltd|Corp|vs|e\.g|i\.e)\.$"
+)
+_REPORTING = re.compile(r"\b(said|says|announced|told|stated|added|noted|according to)\b", re.I)
+_GENERIC_BODY = re.compile(
+    r"\b(the|its) (agency|ministry|regulator|centre|center|institute|bank|department|authority|"
+    r"commission|office|body|group|company|firm|lab|board|council)\b",
+    re.I,
+)
+_GENERIC_COUNTRY = re.compile(
+    r"\b(the government|officials|ministries|the cabinet|authorities)\b", re.I
+)
+_OFFICIAL_LABELS = ("GOV_BODY", "INTL_BODY", "PERSON", "COUNTRY")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue patterns."""
+
+    types: dict[MeasureType, list[re.Pattern[str]]]
+    status: dict[MeasureStatus, re.Pattern[str]]
+    recommendation: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def load_cues(path: Path = CUES_FILE) -> Cues:
+    """Read and compile the cue lists."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Cues(
+        types={
+            MeasureType(name): [re.compile(pattern, re.I) for pattern in patterns]
+            for name, patterns in data["types"].items()
+        },
+        status={
+            MeasureStatus(name): re.compile(pattern, re.I)
+            for name, pattern in data["status"].items()
+        },
+        recommendation=re.compile(data["recommendation"], re.I),
+    )
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: ends at . ! ? (not after abbreviations) before a space and a capital,
+    a quotation mark or a digit, and at line breaks."""
+    spans = []
+    start = 0
+    for match in re.finditer(r"[.!?][”\"’]?(?=\s+[\"“‘A-Z0-9])|\n+", text):
+        end = match.end()
+        if match.group(0).startswith((".",)) and _ABBREVIATIONS.search(text[start:end]):
+            continue
+        segment = text[start:end].strip()
+        if segment:
+            left = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+            spans.append((left, left + len(segment)))
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        left = start + (len(text[start:]) - len(text[start:].lstrip()))
+        spans.append((left, left + len(tail)))
+    return spans
+
+
+def _mentions(entities: list[Entity]) -> list[tuple[int, int, str, str]]:
+    return sorted(
+        ((m.start, m.end, e.label.value, e.name) for e in entities for m in e.mentions),
+        key=lambda m: m[0],
+    )
+
+
+def _actor(
+    text: str, start: int, end: int, mentions: list[tuple[int, int, str, str]]
+) -> tuple[str | None, str | None]:
+    inside = [m for m in mentions if start <= m[0] and m[1] <= end]
+    sentence = text[start:end]
+    reporting = _REPORTING.search(sentence)
+    if reporting:
+        after = [m for m in inside if m[0] >= start + reporting.end()]
+        if after:
+            return after[0][3], after[0][2]
+    if inside:
+        return inside[0][3], inside[0][2]
+    earlier = [m for m in mentions if m[1] <= start]
+    if _GENERIC_BODY.search(sentence):
+        bodies = [m for m in earlier if m[2] in ("GOV_BODY", "INTL_BODY", "COMPANY")]
+        if bodies:
+            return bodies[-1][3], bodies[-1][2]
+    if _GENERIC_COUNTRY.search(sentence):
+        countries = [m for m in earlier if m[2] == "COUNTRY"]
+        if countries:
+            return countries[-1][3], countries[-1][2]
+    return None, None
+
+
+def _status(sentence: str, cues: Cues) -> MeasureStatus:
+    for status in (MeasureStatus.REPORTED, MeasureStatus.PLANNED, MeasureStatus.IN_EFFECT):
+        if cues.status[status].search(sentence):
+            return status
+    return MeasureStatus.ANNOUNCED
+
+
+def find_measures(
+    text: str, entities: list[Entity], dates: list[DateMention], relevant: bool = True
+) -> list[Measure]:
+    """Typed measures of every sentence of ``text`` (see the module docstring)."""
+    if not relevant or not text.strip():
+        return []
+    cues = load_cues()
+    mentions = _mentions(entities)
+    found: list[Measure] = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        types = [
+            kind
+            for kind, patterns in cues.types.items()
+            if any(p.search(sentence) for p in patterns)
+        ]
+        if not types:
+            continue
+        if MeasureType.GUIDANCE in types and cues.recommendation.search(sentence):
+            types = [t for t in types if t in (MeasureType.GUIDANCE, MeasureType.RISK_WARNING)]
+        actor, actor_label = _actor(text, start, end, mentions)
+        if actor is None:
+            continue
+        date = next((d.value for d in dates if start <= d.start < end and d.value), None)
+        status = _status(sentence, cues)
+        for kind in types:
+            if kind is MeasureType.RISK_WARNING and actor_label not in _OFFICIAL_LABELS:
+                continue
+            found.append(
+                Measure(
+                    type=kind,
+                    actor=actor,
+                    date=date,
+                    status=status,
+                    start=start,
+                    end=end,
+                    text=sentence,
+                )
+            )
+    return found
