@@ -18,7 +18,8 @@ _AI = re.compile(
 _CYBER = re.compile(
     r"\b(cyber\w*|hack\w*|vulnerabilit\w*|exploit\w*|malware|ransomware|phishing|"
     r"intrusions?|breach\w*|zero-day|patch\w*|threat actors?|attacks?|CERT|CSIRT|"
-    r"security|resilience|red[- ]team\w*|NCSC|CISA|ENISA|NISC)\b",
+    r"security|resilience|red[- ]team\w*|NCSC|CISA|ENISA|NISC|defen[cs]\w*|risks?|threats?|"
+    r"weakness\w*|flaws?|misuse)\b",
     re.IGNORECASE,
 )
 

@@ -1,10 +1,11 @@
 """Measures: the policy actions a sentence states, typed, with actor, date and status.
 
 A sentence carries a measure type when one of the type's cues matches (``nlp/data/
-measure_cues.yaml``) and the sentence names an actor: a body, company, person or country of the
-document (generic agents such as "the agency" or "the government" resolve to the entity they
-refer to). ``risk_warning`` additionally needs a public or international body, or a person, as
-the actor: warnings by companies are not official risk warnings. The actor is the first named
+measure_cues.yaml``); cue words inside the names of bodies and companies do not count. The actor
+is a body, company, person or country of the document (generic agents such as "the agency" or
+"the government" resolve to the entity they refer to), or None when none qualifies.
+``risk_warning`` needs a public or international body, a person or a country as the actor:
+warnings by companies are not official risk warnings. The actor is the first named
 entity after a reporting verb ("X said Y would ...": Y), else the first one in the sentence. The
 date is the first resolved date expression in the sentence; the status follows the precedence
 reported > planned > in effect > announced. Documents the relevance rules find off-topic carry
@@ -136,18 +137,23 @@ def find_measures(
     found: list[Measure] = []
     for start, end in sentences(text):
         sentence = text[start:end]
+        # Cue words inside names ("International Monetary Fund", "Financial Stability Board")
+        # say nothing about what the sentence does: blank the names of bodies and companies.
+        masked = list(sentence)
+        for m_start, m_end, label, _ in mentions:
+            if label in ("GOV_BODY", "INTL_BODY", "COMPANY") and start <= m_start and m_end <= end:
+                masked[m_start - start : m_end - start] = "X" * (m_end - m_start)
+        cue_text = "".join(masked)
         types = [
             kind
             for kind, patterns in cues.types.items()
-            if any(p.search(sentence) for p in patterns)
+            if any(p.search(cue_text) for p in patterns)
         ]
         if not types:
             continue
-        if MeasureType.GUIDANCE in types and cues.recommendation.search(sentence):
+        if MeasureType.GUIDANCE in types and cues.recommendation.search(cue_text):
             types = [t for t in types if t in (MeasureType.GUIDANCE, MeasureType.RISK_WARNING)]
         actor, actor_label = _actor(text, start, end, mentions)
-        if actor is None:
-            continue
         date = next((d.value for d in dates if start <= d.start < end and d.value), None)
         status = _status(sentence, cues)
         for kind in types:
