@@ -287,6 +287,8 @@ def demo(
             err.print(Text(f"invalid demo source: {problem}"))
         out.print(f"demo site served at {run.base_url} (stopped now)")
         out.print(_crawl_table({sid: r.counts for sid, r in run.reports.items()}))
+    tagged = _tag_store(store)
+    out.print(f"tagged {tagged} documents (entities, dates, quotes, measures)")
     query = '"Claude Mythos" OR "working group"'
     out.print(f"\nsearch: {query}")
     _print_search(store.search(SearchQuery(text=query, limit=5)))
@@ -549,10 +551,8 @@ def tag(
     ] = None,
 ) -> None:
     """Tag documents: the store's untagged ones, or a JSONL file with --input/--output."""
-    from rich.progress import Progress
-
     from nlp.model import ModelUnavailable
-    from nlp.tagger import tag_file, tag_store
+    from nlp.tagger import tag_file
 
     try:
         if input_file is not None or output_file is not None:
@@ -568,13 +568,56 @@ def tag(
                 raise typer.Exit(1)
             return
         store = _store(ctx)
-        total = store.count()
-        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
-            task = progress.add_task("tagging", total=total)
-            done = tag_store(store, on_batch=lambda n: progress.advance(task, n))
-        out.print(f"tagged {done} documents ({total} in the store)")
+        done = _tag_store(store)
+        out.print(f"tagged {done} documents ({store.count()} in the store)")
     except ModelUnavailable as exc:
         raise CommandError(str(exc)) from None
+
+
+def _tag_store(store: Store) -> int:
+    """Tag the store's untagged documents with a progress bar; returns how many."""
+    from rich.progress import Progress
+
+    from nlp.tagger import tag_store
+
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("tagging", total=store.count())
+        return tag_store(store, on_batch=lambda n: progress.advance(task, n))
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    sources: Annotated[
+        Path | None,
+        typer.Option("--sources", help="Catalog folder or file (default: the bundled catalog)."),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Allow one private HOST:PORT only (repeatable)."),
+    ] = None,
+) -> None:
+    """Crawl the catalog, then tag what is new (developments join when they land)."""
+    catalog = _load_catalog(sources or _default_catalog())
+    try:
+        selected = catalog.select(source or [])
+    except KeyError as exc:
+        raise UsageError(f"unknown source id(s): {exc.args[0]}") from None
+    selected = selected if source else [s for s in selected if s.enabled]
+    if not selected:
+        raise UsageError("no sources to crawl")
+    _run_crawl(
+        ctx,
+        selected,
+        allow_private_hosts=False,
+        allowed_hosts=tuple(allow_host or ()),
+        workers=None,
+        verbose=False,
+    )
+    out.print(f"tagged {_tag_store(_store(ctx))} documents")
 
 
 def _not_yet(command: str, issue: str) -> NoReturn:
@@ -582,7 +625,6 @@ def _not_yet(command: str, issue: str) -> NoReturn:
 
 
 _PLANNED: dict[str, tuple[str, str]] = {
-    "run": ("Crawl, tag and group developments in one go.", "crawler and NLP issues (#3, #4)"),
     "brief": ("Render the weekly briefing (md, html, pdf, docx).", "briefing issue"),
     "developments": ("Group documents into policy developments.", "developments issue"),
     "dashboard": ("Open the Streamlit dashboard.", "dashboard issue (#5)"),

@@ -59,3 +59,63 @@ def test_sources_list_and_check(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     (tmp_path / "bad_src.yml").write_text("id: bad_src\nkind: blog\n", encoding="utf-8")
     code, out, err = run(capsys, "sources", "check", "--sources", str(tmp_path))
     assert code == 1 and "bad_src.yml" in err and "1 invalid" in out
+
+
+@pytest.mark.slow
+def test_run_crawls_then_tags(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from policyradar.store import open_store
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(article_html("FSA statement on AI cyber risk"), encoding="utf-8")
+    (site / "index.html").write_text(
+        "<html><body><a class='x' href='/a.html'>a</a></body></html>", encoding="utf-8"
+    )
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    with FixtureServer(site) as server:
+        (catalog / "one.yml").write_text(
+            json.dumps(
+                {
+                    "id": "one",
+                    "name": "One",
+                    "publisher": "Financial Services Agency",
+                    "kind": "regulator",
+                    "country": "JP",
+                    "start_urls": [server.base_url + "/"],
+                    "follow": "a.x",
+                }
+            ),
+            encoding="utf-8",
+        )
+        store_url = f"sqlite:///{tmp_path / 'run.db'}"
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "policyradar.cli",
+                "--store",
+                store_url,
+                "run",
+                "--sources",
+                str(catalog),
+                "--allow-host",
+                server.base_url.split("//")[1],
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "POLICYRADAR_DATA_DIR": str(tmp_path / "data")},
+        )
+    assert proc.returncode == 0, proc.stderr
+    assert "tagged 1 documents" in proc.stdout
+    store = open_store(store_url)
+    (document,) = list(store.iter_documents())
+    annotations = store.get_annotations(document.id)
+    assert annotations is not None
+    assert "Financial Services Agency" in {e.name for e in annotations.entities}
+    store.close()
