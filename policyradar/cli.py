@@ -427,16 +427,34 @@ def _run_crawl(
     return dict(reports)
 
 
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", help="Catalog folder or file (default: the bundled catalog)."),
+]
+SourceIdsOption = Annotated[
+    list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
+]
+
+
+def _select_sources(location: Path | None, ids: list[str] | None) -> list[Source]:
+    """The named sources, or every enabled one; disabled sources run only when named."""
+    catalog = _load_catalog(location or _default_catalog())
+    try:
+        selected = catalog.select(ids or [])
+    except KeyError as exc:
+        raise UsageError(f"unknown source id(s): {exc.args[0]}") from None
+    if not ids:
+        selected = [s for s in selected if s.enabled]
+    if not selected:
+        raise UsageError("no sources to crawl")
+    return selected
+
+
 @app.command()
 def crawl(
     ctx: typer.Context,
-    sources: Annotated[
-        Path | None,
-        typer.Option("--sources", help="Catalog folder or file (default: the bundled catalog)."),
-    ] = None,
-    source: Annotated[
-        list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
-    ] = None,
+    sources: SourcesOption = None,
+    source: SourceIdsOption = None,
     allow_private_hosts: Annotated[
         bool,
         typer.Option(
@@ -461,15 +479,7 @@ def crawl(
     ] = None,
 ) -> None:
     """Crawl catalog sources into the store (feeds, sitemaps, listing pages)."""
-    catalog = _load_catalog(sources or _default_catalog())
-    try:
-        selected = catalog.select(source or [])
-    except KeyError as exc:
-        raise UsageError(f"unknown source id(s): {exc.args[0]}") from None
-    if not source:
-        selected = [s for s in selected if s.enabled]
-    if not selected:
-        raise UsageError("no sources to crawl")
+    selected = _select_sources(sources, source)
     reports = _run_crawl(
         ctx,
         selected,
@@ -588,27 +598,15 @@ def _tag_store(store: Store) -> int:
 @app.command()
 def run(
     ctx: typer.Context,
-    sources: Annotated[
-        Path | None,
-        typer.Option("--sources", help="Catalog folder or file (default: the bundled catalog)."),
-    ] = None,
-    source: Annotated[
-        list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")
-    ] = None,
+    sources: SourcesOption = None,
+    source: SourceIdsOption = None,
     allow_host: Annotated[
         list[str] | None,
         typer.Option("--allow-host", help="Allow one private HOST:PORT only (repeatable)."),
     ] = None,
 ) -> None:
     """Crawl the catalog, then tag what is new (developments join when they land)."""
-    catalog = _load_catalog(sources or _default_catalog())
-    try:
-        selected = catalog.select(source or [])
-    except KeyError as exc:
-        raise UsageError(f"unknown source id(s): {exc.args[0]}") from None
-    selected = selected if source else [s for s in selected if s.enabled]
-    if not selected:
-        raise UsageError("no sources to crawl")
+    selected = _select_sources(sources, source)
     _run_crawl(
         ctx,
         selected,
