@@ -119,6 +119,19 @@ def main() -> int:
     ]
     ours = [{(e["label"], e["name"]) for e in result["entities"]} for result in results]
     report("policyradar tagger", score_entities(gold, ours))
+    people = roles = affiliations = 0
+    for record, result in zip(gold, results, strict=True):
+        found = {e["name"]: e["attrs"] for e in result["entities"] if e["label"] == "PERSON"}
+        for entity in record["entities"]:
+            if entity["label"] == "PERSON":
+                want, got = entity.get("attrs") or {}, found.get(entity["name"], {})
+                people += 1
+                roles += want.get("role") == got.get("role")
+                affiliations += want.get("affiliation") == got.get("affiliation")
+    print(
+        f"\npersons: role exact {roles / max(people, 1):.2f}, "
+        f"affiliation exact {affiliations / max(people, 1):.2f} ({people} people)"
+    )
     measures_and_quotes(gold, results)
     return 0
 

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from nlp.components.dates import find_dates
 from nlp.components.measures import find_measures
+from nlp.components.persons import add_person_attrs
 from nlp.components.quotes import find_quotes
 from nlp.output import annotations_for, doc_entities, merge_entities
 from nlp.pipeline import build_nlp, pipeline_name
@@ -97,6 +98,7 @@ def tag_documents(items: Iterable[TagInput], batch_size: int = BATCH_SIZE) -> It
         results = []
         for item, parts in zip(batch, per_doc, strict=True):
             entities = merge_entities(parts)
+            add_person_attrs(item.text, entities)
             base = annotations_for(item.id, item.text, item.title, pipeline, entities)
             dates = find_dates(item.text, item.published)
             measures = find_measures(item.text, entities, dates, relevant=base.relevance >= 0.5)
