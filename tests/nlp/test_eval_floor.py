@@ -19,6 +19,8 @@ FLOORS = {
     "date_f1": 0.95,
     "quote_recall": 0.95,
     "speaker_accuracy": 0.95,
+    "role_exact": 0.80,
+    "affiliation_exact": 0.80,
 }
 
 
