@@ -71,7 +71,18 @@ def scored() -> dict[str, float]:
             if (quote["start"], quote["end"]) in predicted:
                 found += 1
                 right += predicted[(quote["start"], quote["end"])] == quote["speaker"]
+    people = roles = affiliations = 0
+    for g, r in zip(gold, results, strict=True):
+        attrs = {e.name: e.attrs for e in r.entities if e.label.value == "PERSON"}
+        for item in g["entities"]:
+            if item["label"] == "PERSON":
+                want, got = item.get("attrs") or {}, attrs.get(item["name"], {})
+                people += 1
+                roles += want.get("role") == got.get("role")
+                affiliations += want.get("affiliation") == got.get("affiliation")
     return {
+        "role_exact": roles / people,
+        "affiliation_exact": affiliations / people,
         "entity_f1": entity,
         "measure_f1": measures,
         "date_f1": dates,
