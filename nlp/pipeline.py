@@ -10,6 +10,7 @@ from typing import Any
 
 from nlp import components  # noqa: F401 - registers the factories
 from nlp.model import load_base, model_label
+from policyradar.models import EntityLabel
 
 NLP_VERSION = "0.1.0"
 
@@ -23,5 +24,9 @@ def pipeline_name() -> str:
 def build_nlp() -> Any:
     """The full tagging pipeline (cached per process)."""
     nlp = load_base()
+    # Interned up front so docs coming back from worker processes (n_process > 1), and docs
+    # made inside a memory zone, can always resolve our labels.
+    for label in EntityLabel:
+        nlp.vocab.strings.add(label.value)
     nlp.add_pipe("policyradar_entities", last=True)
     return nlp

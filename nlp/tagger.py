@@ -75,8 +75,28 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return pieces
 
 
-def tag_documents(items: Iterable[TagInput], batch_size: int = BATCH_SIZE) -> Iterator[Annotations]:
-    """Tag documents in order, batched and memory-bounded."""
+def _annotate(item: TagInput, parts: list[list[Any]], pipeline: str) -> Annotations:
+    """Everything after spaCy for one document: linking merge, persons, dates, quotes, measures."""
+    entities = merge_entities(parts)
+    add_person_attrs(item.text, entities)
+    base = annotations_for(item.id, item.text, item.title, pipeline, entities)
+    dates = find_dates(item.text, item.published)
+    return base.model_copy(
+        update={
+            "dates": dates,
+            "quotes": find_quotes(item.text, entities),
+            "measures": find_measures(item.text, entities, dates, relevant=base.relevance >= 0.5),
+        }
+    )
+
+
+def tag_documents(
+    items: Iterable[TagInput], batch_size: int = BATCH_SIZE, processes: int = 1
+) -> Iterator[Annotations]:
+    """Tag documents in order, batched and memory-bounded (``processes`` > 1: spaCy workers)."""
+    if processes > 1:
+        yield from _tag_multiprocess(items, batch_size, processes)
+        return
     nlp = build_nlp()
     pipeline = pipeline_name()
     batch: list[TagInput] = []
@@ -88,30 +108,19 @@ def tag_documents(items: Iterable[TagInput], batch_size: int = BATCH_SIZE) -> It
             for offset, piece in chunks(item.text)
         ]
         per_doc: list[list[Any]] = [[] for _ in batch]
-        with nlp.memory_zone():
-            for (index, offset, _), doc in zip(
-                pieces,
-                nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size),
-                strict=True,
-            ):
-                per_doc[index].append(doc_entities(doc, offset))
-        results = []
-        for item, parts in zip(batch, per_doc, strict=True):
-            entities = merge_entities(parts)
-            add_person_attrs(item.text, entities)
-            base = annotations_for(item.id, item.text, item.title, pipeline, entities)
-            dates = find_dates(item.text, item.published)
-            measures = find_measures(item.text, entities, dates, relevant=base.relevance >= 0.5)
-            results.append(
-                base.model_copy(
-                    update={
-                        "dates": dates,
-                        "quotes": find_quotes(item.text, entities),
-                        "measures": measures,
-                    }
-                )
-            )
-        return results
+        longest = max((len(piece) for _, _, piece in pieces), default=1)
+        pipe_batch = max(1, min(batch_size, BATCH_CHARS // max(longest, 1)))
+        for start in range(0, len(pieces), pipe_batch):
+            group = pieces[start : start + pipe_batch]
+            with nlp.memory_zone():
+                texts = [piece for _, _, piece in group]
+                for (index, offset, _), doc in zip(
+                    group, nlp.pipe(texts, batch_size=pipe_batch), strict=True
+                ):
+                    per_doc[index].append(doc_entities(doc, offset))
+        return [
+            _annotate(item, parts, pipeline) for item, parts in zip(batch, per_doc, strict=True)
+        ]
 
     for item in items:
         batch.append(item)
@@ -120,6 +129,33 @@ def tag_documents(items: Iterable[TagInput], batch_size: int = BATCH_SIZE) -> It
             batch = []
     if batch:
         yield from run(batch)
+
+
+def _tag_multiprocess(
+    items: Iterable[TagInput], batch_size: int, processes: int
+) -> Iterator[Annotations]:
+    """One ``nlp.pipe(n_process=N)`` over every chunk (workers start once), regrouped in order."""
+    nlp = build_nlp()
+    pipeline = pipeline_name()
+    pending: dict[int, tuple[TagInput, int, list[list[Any]]]] = {}
+
+    def stream() -> Iterator[tuple[str, tuple[int, int]]]:
+        for index, item in enumerate(items):
+            pieces = chunks(item.text)
+            pending[index] = (item, len(pieces), [])
+            for offset, piece in pieces:
+                yield piece, (index, offset)
+
+    next_index = 0
+    for doc, (index, offset) in nlp.pipe(
+        stream(), as_tuples=True, batch_size=batch_size, n_process=processes
+    ):
+        parts = pending[index][2]
+        parts.append(doc_entities(doc, offset))
+        while next_index in pending and len(pending[next_index][2]) == pending[next_index][1]:
+            done_item, _, done_parts = pending.pop(next_index)
+            yield _annotate(done_item, done_parts, pipeline)
+            next_index += 1
 
 
 def _parse_lines(handle: TextIO, report: FileReport) -> Iterator[TagInput]:
@@ -156,7 +192,7 @@ def _published(value: object) -> date | None:
         return None
 
 
-def tag_file(source: Path, destination: Path) -> FileReport:
+def tag_file(source: Path, destination: Path, processes: int = 1) -> FileReport:
     """File mode: one result line per valid input line, in the same order."""
     report = FileReport()
     partial = destination.with_name(destination.name + ".partial")
@@ -164,7 +200,7 @@ def tag_file(source: Path, destination: Path) -> FileReport:
         source.open(encoding="utf-8", errors="replace") as handle,
         partial.open("w", encoding="utf-8") as out,
     ):
-        for annotations in tag_documents(_parse_lines(handle, report)):
+        for annotations in tag_documents(_parse_lines(handle, report), processes=processes):
             out.write(annotations.model_dump_json() + "\n")
             report.tagged += 1
     partial.replace(destination)
@@ -175,6 +211,7 @@ def tag_store(
     store: Store,
     *,
     batch_size: int = BATCH_SIZE,
+    processes: int = 1,
     on_batch: Callable[[int], None] | None = None,
 ) -> int:
     """Store mode: tag every document lacking annotations from this pipeline version."""
@@ -184,7 +221,7 @@ def tag_store(
 
     def flush() -> None:
         nonlocal done
-        results = list(tag_documents(pending, batch_size))
+        results = list(tag_documents(pending, batch_size, processes))
         store.save_annotations(results)
         done += len(results)
         if on_batch is not None:

@@ -559,6 +559,9 @@ def tag(
     output_file: Annotated[
         Path | None, typer.Option("--output", help="Where file mode writes its results.")
     ] = None,
+    processes: Annotated[
+        int, typer.Option("--processes", min=1, max=16, help="spaCy worker processes.")
+    ] = 1,
 ) -> None:
     """Tag documents: the store's untagged ones, or a JSONL file with --input/--output."""
     from nlp.model import ModelUnavailable
@@ -570,7 +573,7 @@ def tag(
                 raise UsageError("file mode needs both --input and --output")
             if not input_file.is_file():
                 raise UsageError(f"no such file: {input_file}")
-            report = tag_file(input_file, output_file)
+            report = tag_file(input_file, output_file, processes=processes)
             for line, message in report.problems:
                 err.print(Text(f"{input_file}:{line}: skipped: {message}"))
             out.print(f"tagged {report.tagged} documents into {output_file}")
@@ -578,13 +581,13 @@ def tag(
                 raise typer.Exit(1)
             return
         store = _store(ctx)
-        done = _tag_store(store)
+        done = _tag_store(store, processes=processes)
         out.print(f"tagged {done} documents ({store.count()} in the store)")
     except ModelUnavailable as exc:
         raise CommandError(str(exc)) from None
 
 
-def _tag_store(store: Store) -> int:
+def _tag_store(store: Store, processes: int = 1) -> int:
     """Tag the store's untagged documents with a progress bar; returns how many."""
     from rich.progress import Progress
 
@@ -592,7 +595,7 @@ def _tag_store(store: Store) -> int:
 
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("tagging", total=store.count())
-        return tag_store(store, on_batch=lambda n: progress.advance(task, n))
+        return tag_store(store, processes=processes, on_batch=lambda n: progress.advance(task, n))
 
 
 @app.command()

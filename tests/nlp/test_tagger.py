@@ -50,3 +50,27 @@ def test_long_texts_are_cut_at_breaks_with_exact_offsets() -> None:
     assert "".join(piece for _, piece in pieces) == text
     for offset, piece in pieces:
         assert text[offset : offset + len(piece)] == piece
+
+
+def test_two_processes_give_the_same_results_in_the_same_order(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    text = "The FSA met MUFG on Monday. “We will share findings,” said Cybersecurity Minister Hisashi Matsumoto."
+    rows = [
+        json.dumps({"id": f"d{i}", "text": text * (1 + i % 3), "published": "2026-05-20"})
+        for i in range(12)
+    ]
+    rows.append(
+        json.dumps(
+            {
+                "id": "long",
+                "text": ("The Bank of Japan warned of AI cyber risk. " * 40 + "\n\n") * 5,
+            }
+        )
+    )
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    for target, processes in ((one, "1"), (two, "2")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["tag", "--input", str(source), "--output", str(target), "--processes", processes])
+        assert exit_info.value.code == 0
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
