@@ -104,7 +104,7 @@ class DatePrecision(StrEnum):
 PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-W\d{2}|-\d{2}(-\d{2})?)?$")]
 
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_COUNTRY = re.compile(r"^[A-Z]{2,3}$")
+_COUNTRY = re.compile(r"^[A-Z][A-Z0-9]{1,3}$")  # ISO alpha-2, or G7, G20, EU, INT
 
 
 class SourceSelectors(BaseModel):

@@ -85,3 +85,27 @@ def test_bundled_catalog_validates_offline() -> None:
     assert len(catalog.sources) >= 30
     kinds = {s.kind.value for s in catalog.sources}
     assert {"government", "g7", "international", "regulator", "central_bank", "press"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("country", "ok"),
+    [
+        ("JP", True),
+        ("G7", True),
+        ("G20", True),
+        ("EU", True),
+        ("INT", True),
+        ("jp", False),
+        ("Japan", False),
+    ],
+)
+def test_country_codes(tmp_path: Path, country: str, ok: bool) -> None:
+    write(
+        tmp_path,
+        "src",
+        GOOD.format(id="src", url="https://a.example/").replace(
+            "country: JP", f"country: {country}"
+        ),
+    )
+    catalog = load_catalog(tmp_path)
+    assert bool(catalog.sources) == ok
