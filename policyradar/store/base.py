@@ -14,7 +14,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policyradar.models import Annotations, Document, EntityLabel, MeasureType, SourceKind
+from policyradar.models import (
+    Annotations,
+    Document,
+    EntityLabel,
+    MeasureStatus,
+    MeasureType,
+    SourceKind,
+)
 
 
 class StoreError(Exception):
@@ -194,6 +201,75 @@ class StoreStats(BaseModel):
     backend: str = ""
 
 
+class MeasureQuery(BaseModel):
+    """Measures stated in the documents that match ``text`` and ``filters``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = ""
+    filters: SearchFilters = Field(default_factory=SearchFilters)
+    actor: str | None = None
+    statuses: list[MeasureStatus] = Field(default_factory=list)
+    limit: int = Field(default=50, ge=0)
+    offset: int = Field(default=0, ge=0)
+
+
+class MeasureRow(BaseModel):
+    """One measure with the document that states it."""
+
+    document_id: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    source_kind: str | None = None
+    country: str | None = None
+    published: date | None = None
+    type: str
+    actor: str | None = None
+    status: str
+    stated_date: str | None = None  # the date the sentence gives, as a PartialDate
+    sentence: str
+
+
+class MeasureResult(BaseModel):
+    """A page of measures, their total and counts by type, status and country."""
+
+    total: int
+    rows: list[MeasureRow] = Field(default_factory=list)
+    by_type: dict[str, int] = Field(default_factory=dict)
+    by_status: dict[str, int] = Field(default_factory=dict)
+    by_country: dict[str, int] = Field(default_factory=dict)
+
+
+class QuoteRow(BaseModel):
+    """One direct quotation with the document it appears in."""
+
+    document_id: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published: date | None = None
+    speaker: str | None = None
+    text: str
+
+
+class EntityEntry(BaseModel):
+    """A canonical entity of the corpus, the forms it was written in, and its document count."""
+
+    name: str
+    label: str
+    documents: int
+    forms: list[str] = Field(default_factory=list)
+
+
+class CoMention(BaseModel):
+    """An entity that appears in the same documents as another, and in how many."""
+
+    name: str
+    label: str
+    documents: int
+
+
 @runtime_checkable
 class Store(Protocol):
     """What every backend provides. Writes are idempotent; reads never see a half batch."""
@@ -267,3 +343,19 @@ class Store(Protocol):
 
     def timeline(self, query: TimelineQuery) -> list[TimelineBucket]:
         """Document counts per period, optionally split by a facet."""
+
+    def measures(self, query: MeasureQuery) -> MeasureResult:
+        """Measures in the matching documents, newest document first, with counts."""
+
+    def quotes(
+        self, speaker: str | None = None, filters: SearchFilters | None = None, limit: int = 50
+    ) -> list[QuoteRow]:
+        """Direct quotations, newest first; only ``speaker``'s when given."""
+
+    def entities(
+        self, text: str = "", label: str | None = None, limit: int = 20
+    ) -> list[EntityEntry]:
+        """Entities named or written with ``text`` in them, most documents first."""
+
+    def co_mentions(self, name: str, limit: int = 15) -> list[CoMention]:
+        """Entities appearing in the same documents as ``name``, most shared documents first."""

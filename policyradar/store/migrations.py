@@ -153,6 +153,57 @@ CREATE TABLE fetch_state (
 """
 
 
+_V4 = """
+-- Measures, quotes and entity forms flattened out of the annotation payloads, so the dashboard
+-- can list, filter and count them without parsing every document's JSON.
+CREATE TABLE measures (
+    doc_pk INTEGER NOT NULL REFERENCES documents(pk) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT,
+    status TEXT NOT NULL,
+    date TEXT,
+    sentence TEXT NOT NULL,
+    PRIMARY KEY (doc_pk, seq)
+) WITHOUT ROWID;
+CREATE INDEX measures_actor ON measures(actor);
+CREATE INDEX measures_type ON measures(type);
+
+CREATE TABLE quotes (
+    doc_pk INTEGER NOT NULL REFERENCES documents(pk) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    speaker TEXT,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_pk, seq)
+) WITHOUT ROWID;
+CREATE INDEX quotes_speaker ON quotes(speaker);
+
+CREATE TABLE entity_forms (
+    name TEXT NOT NULL,
+    label TEXT NOT NULL,
+    form TEXT NOT NULL,
+    doc_pk INTEGER NOT NULL REFERENCES documents(pk) ON DELETE CASCADE,
+    PRIMARY KEY (name, label, form, doc_pk)
+) WITHOUT ROWID;
+CREATE INDEX entity_forms_doc ON entity_forms(doc_pk);
+
+INSERT INTO measures (doc_pk, seq, type, actor, status, date, sentence)
+SELECT a.doc_pk, m.key, json_extract(m.value, '$.type'), json_extract(m.value, '$.actor'),
+       json_extract(m.value, '$.status'), json_extract(m.value, '$.date'),
+       json_extract(m.value, '$.text')
+FROM annotations a, json_each(a.payload, '$.measures') m;
+
+INSERT INTO quotes (doc_pk, seq, speaker, text)
+SELECT a.doc_pk, q.key, json_extract(q.value, '$.speaker'), json_extract(q.value, '$.text')
+FROM annotations a, json_each(a.payload, '$.quotes') q;
+
+INSERT OR IGNORE INTO entity_forms (name, label, form, doc_pk)
+SELECT json_extract(e.value, '$.name'), json_extract(e.value, '$.label'),
+       json_extract(mn.value, '$.text'), a.doc_pk
+FROM annotations a, json_each(a.payload, '$.entities') e, json_each(e.value, '$.mentions') mn;
+"""
+
+
 def _run_script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def step(conn: sqlite3.Connection) -> None:
         for statement in _split_statements(sql):
@@ -182,6 +233,7 @@ STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _run_script(_V1),
     _run_script(_V2),
     _run_script(_V3),
+    _run_script(_V4),
 ]
 LATEST_VERSION = len(STEPS)
 

@@ -28,7 +28,14 @@ from policyradar.models import Annotations, Document, EntityLabel
 from policyradar.store import migrations
 from policyradar.store.base import (
     TIMELINE_SPLITS,
+    CoMention,
+    EntityEntry,
     FetchState,
+    MeasureQuery,
+    MeasureResult,
+    MeasureRow,
+    QuoteRow,
+    SearchFilters,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -427,6 +434,7 @@ class SQLiteStore:
                         "INSERT OR IGNORE INTO doc_terms (field, value, doc_pk) VALUES (?, ?, ?)",
                         [(field, value, pk) for field, value in _terms_of(item)],
                     )
+                    _save_flat_annotations(conn, pk, item)
                 if missing:
                     raise StoreError(
                         f"annotations name {len(missing)} unknown document id(s): "
@@ -736,6 +744,144 @@ class SQLiteStore:
             matched = candidates[index.mask(query.filters)[candidates]]
         return timeline_buckets(index, matched, query.interval, query.split_by)
 
+    def _matched_pks(self, conn: sqlite3.Connection, text: str, filters: SearchFilters) -> str:
+        """The matching documents' primary keys as a JSON array, for ``json_each`` joins."""
+        index = self._facet_index(conn)
+        candidates = self._matches(conn, index, parse_query(text))
+        matched = candidates[index.mask(filters)[candidates]]
+        return json.dumps(matched.tolist())
+
+    def measures(self, query: MeasureQuery) -> MeasureResult:
+        """Measures in the matching documents, newest document first, with counts."""
+        where = ["m.doc_pk IN (SELECT value FROM json_each(?))"]
+        params: list[Any] = []
+        if query.filters.measure_types:
+            where.append(f"m.type IN ({','.join('?' * len(query.filters.measure_types))})")
+            params += [t.value for t in query.filters.measure_types]
+        if query.statuses:
+            where.append(f"m.status IN ({','.join('?' * len(query.statuses))})")
+            params += [s.value for s in query.statuses]
+        if query.actor:
+            where.append("m.actor = ?")
+            params.append(query.actor)
+        clause = " AND ".join(where)
+        base = f"FROM measures m JOIN documents d ON d.pk = m.doc_pk WHERE {clause}"
+        with self._snapshot() as conn:
+            pks = self._matched_pks(conn, query.text, query.filters)
+            args = [pks, *params]
+
+            def counts(column: str) -> dict[str, int]:
+                rows = conn.execute(
+                    f"SELECT {column}, count(*) {base} GROUP BY 1 ORDER BY 2 DESC", args
+                ).fetchall()
+                return {str(value): int(n) for value, n in rows if value is not None}
+
+            by_type = counts("m.type")
+            rows = conn.execute(
+                "SELECT d.id, d.title, d.url, d.publisher, d.source_kind, d.country, d.published, "
+                f"m.type, m.actor, m.status, m.date, m.sentence {base} "
+                "ORDER BY d.published IS NULL, d.published DESC, d.pk DESC, m.seq LIMIT ? OFFSET ?",
+                [*args, min(query.limit, self._search_max_limit), query.offset],
+            ).fetchall()
+            return MeasureResult(
+                total=sum(by_type.values()),
+                rows=[
+                    MeasureRow(
+                        document_id=r[0],
+                        title=r[1],
+                        url=r[2],
+                        publisher=r[3],
+                        source_kind=r[4],
+                        country=r[5],
+                        published=date.fromisoformat(r[6][:10]) if r[6] else None,
+                        type=r[7],
+                        actor=r[8],
+                        status=r[9],
+                        stated_date=r[10],
+                        sentence=r[11],
+                    )
+                    for r in rows
+                ],
+                by_type=by_type,
+                by_status=counts("m.status"),
+                by_country=counts("d.country"),
+            )
+
+    def quotes(
+        self, speaker: str | None = None, filters: SearchFilters | None = None, limit: int = 50
+    ) -> list[QuoteRow]:
+        """Direct quotations, newest first; only ``speaker``'s when given."""
+        sql = (
+            "SELECT d.id, d.title, d.url, d.publisher, d.published, q.speaker, q.text "
+            "FROM quotes q JOIN documents d ON d.pk = q.doc_pk "
+            "WHERE q.doc_pk IN (SELECT value FROM json_each(?))"
+        )
+        params: list[Any] = []
+        if speaker:
+            sql += " AND q.speaker = ?"
+            params.append(speaker)
+        sql += " ORDER BY d.published IS NULL, d.published DESC, d.pk DESC, q.seq LIMIT ?"
+        with self._snapshot() as conn:
+            pks = self._matched_pks(conn, "", filters or SearchFilters())
+            rows = conn.execute(sql, [pks, *params, min(limit, self._search_max_limit)])
+            return [
+                QuoteRow(
+                    document_id=r[0],
+                    title=r[1],
+                    url=r[2],
+                    publisher=r[3],
+                    published=date.fromisoformat(r[4][:10]) if r[4] else None,
+                    speaker=r[5],
+                    text=r[6],
+                )
+                for r in rows.fetchall()
+            ]
+
+    def entities(
+        self, text: str = "", label: str | None = None, limit: int = 20
+    ) -> list[EntityEntry]:
+        """Entities named or written with ``text`` in them, most documents first."""
+        # LIKE with escaping: what an analyst types is a substring, never a pattern.
+        escaped = text.strip().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        needle = f"%{escaped}%"
+        sql = (
+            "SELECT name, label, count(DISTINCT doc_pk), group_concat(DISTINCT form) "
+            "FROM entity_forms WHERE (name, label) IN ("
+            "  SELECT name, label FROM entity_forms WHERE form LIKE ? ESCAPE '!' "
+            "  OR name LIKE ? ESCAPE '!')"
+        )
+        params: list[Any] = [needle, needle]
+        if label:
+            sql += " AND label = ?"
+            params.append(label)
+        sql += " GROUP BY name, label ORDER BY 3 DESC, name LIMIT ?"
+        params.append(limit)
+        rows = self._conn().execute(sql, params).fetchall()
+        return [
+            EntityEntry(
+                name=r[0],
+                label=r[1],
+                documents=int(r[2]),
+                forms=sorted(set((r[3] or "").split(",")) - {r[0], ""}),
+            )
+            for r in rows
+        ]
+
+    def co_mentions(self, name: str, limit: int = 15) -> list[CoMention]:
+        """Entities appearing in the same documents as ``name``, most shared documents first."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT t.value, substr(t.field, 8), count(*) FROM doc_terms t "
+                "WHERE t.field LIKE 'entity:%' AND t.value != ? AND t.doc_pk IN ("
+                "  SELECT doc_pk FROM doc_terms WHERE field = 'entity_name' AND value = ?) "
+                "GROUP BY t.value, t.field ORDER BY 3 DESC, 1 LIMIT ?",
+                (name, name, limit),
+            )
+            .fetchall()
+        )
+        return [CoMention(name=r[0], label=r[1], documents=int(r[2])) for r in rows]
+
 
 _EMPTY: IntArray = np.zeros(0, dtype=np.int32)
 
@@ -753,6 +899,32 @@ def _by_date(index: FacetIndex, matched: IntArray, sort: SortOrder) -> list[tupl
     else:
         order = np.lexsort((-matched.astype(np.int64), -published, undated))
     return [(int(pk), 0.0) for pk in matched[order]]
+
+
+def _save_flat_annotations(conn: sqlite3.Connection, pk: int, item: Annotations) -> None:
+    """Replace the document's rows in the flat measures, quotes and entity_forms tables."""
+    for table in ("measures", "quotes", "entity_forms"):
+        conn.execute(f"DELETE FROM {table} WHERE doc_pk = ?", (pk,))
+    conn.executemany(
+        "INSERT INTO measures (doc_pk, seq, type, actor, status, date, sentence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (pk, seq, m.type.value, m.actor, m.status.value, m.date, m.text)
+            for seq, m in enumerate(item.measures)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO quotes (doc_pk, seq, speaker, text) VALUES (?, ?, ?, ?)",
+        [(pk, seq, q.speaker, q.text) for seq, q in enumerate(item.quotes)],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO entity_forms (name, label, form, doc_pk) VALUES (?, ?, ?, ?)",
+        [
+            (e.name, EntityLabel(e.label).value, form, pk)
+            for e in item.entities
+            for form in {e.name, *(m.text for m in e.mentions)}
+        ],
+    )
 
 
 def _terms_of(item: Annotations) -> set[tuple[str, str]]:

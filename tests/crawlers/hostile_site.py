@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import gzip
 import http.server
-import io
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import brotli  # type: ignore[import-untyped]
+
+from crawlers.demo_site.pdf import text_pdf
 
 ARTICLE_TEXT = (
     "The Financial Services Agency said on Thursday that banks must test their defences "
@@ -41,36 +43,7 @@ def article_html(title: str, body: str = ARTICLE_TEXT, date: str | None = "2026-
 
 def tiny_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with extractable Helvetica text."""
-    content = (
-        "BT /F1 11 Tf 72 760 Td 14 TL "
-        + " ".join(
-            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '"
-            for line in lines
-        )
-        + " ET"
-    )
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Title (G7 statement on AI cyber risk) /CreationDate (D:20260520090000Z) >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return out.getvalue()
+    return text_pdf(lines, title="G7 statement on AI cyber risk", created=datetime(2026, 5, 20, 9))
 
 
 @dataclass

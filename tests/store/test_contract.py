@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from policyradar.models import Annotations, Document, Entity, Measure, Mention
+from policyradar.models import Annotations, Document, Entity, Measure, Mention, Quote
 from policyradar.store.base import (
+    MeasureQuery,
     SearchFilters,
     SearchQuery,
     SortOrder,
@@ -96,10 +97,17 @@ def seed(store: Store) -> None:
                 pipeline="test/1",
                 entities=[
                     Entity(
-                        label="GOV_BODY", name="Financial Services Agency", attrs={"country": "JP"}
-                    )
+                        label="GOV_BODY",
+                        name="Financial Services Agency",
+                        mentions=[Mention(start=4, end=7, text="FSA")],
+                        attrs={"country": "JP"},
+                    ),
+                    Entity(label="COUNTRY", name="Japan"),
                 ],
                 measures=[Measure(type="working_group", start=0, end=10, text="The FSA set")],
+                quotes=[
+                    Quote(speaker="Financial Services Agency", start=0, end=10, text="We act now")
+                ],
             ),
         ]
     )
@@ -308,3 +316,47 @@ def test_search_sees_writes_from_another_connection(store: Store, tmp_path: obje
     other.close()
     result = store.search(SearchQuery(text="zebra"))
     assert result.total == 1 and {f.value for f in result.facets["country"]} == {"JP"}
+
+
+def test_measures_list_filter_and_count(store: Store) -> None:
+    seed(store)
+    everything = store.measures(MeasureQuery())
+    assert everything.total == 2
+    assert [row.document_id for row in everything.rows] == ["jp-2", "jp-1"]  # newest first
+    assert everything.by_type == {"model_access": 1, "working_group": 1}
+    assert everything.by_country == {"JP": 2}
+    assert everything.rows[0].title == "FSA working group" and everything.rows[0].sentence
+    narrowed = store.measures(MeasureQuery(filters=SearchFilters(measure_types=["working_group"])))
+    assert [row.type for row in narrowed.rows] == ["working_group"]
+    by_text = store.measures(MeasureQuery(text="Mythos"))
+    assert [row.document_id for row in by_text.rows] == ["jp-1"]
+    assert store.measures(MeasureQuery(filters=SearchFilters(countries=["GB"]))).total == 0
+
+
+def test_quotes_by_speaker(store: Store) -> None:
+    seed(store)
+    quotes = store.quotes(speaker="Financial Services Agency")
+    assert [(q.document_id, q.text) for q in quotes] == [("jp-2", "We act now")]
+    assert store.quotes(speaker="Nobody") == []
+
+
+def test_entities_found_by_name_or_written_form(store: Store) -> None:
+    seed(store)
+    by_form = store.entities("fsa")
+    assert [(e.name, e.label, e.documents) for e in by_form] == [
+        ("Financial Services Agency", "GOV_BODY", 1)
+    ]
+    assert by_form[0].forms == ["FSA"]
+    assert [e.name for e in store.entities("japan")] == ["Japan"]
+    assert store.entities("japan")[0].documents == 2
+    assert store.entities("%") == []  # a LIKE wildcard is text, not a pattern
+    assert [e.name for e in store.entities("", label="AI_MODEL")] == ["Claude Mythos"]
+
+
+def test_co_mentions(store: Store) -> None:
+    seed(store)
+    shared = store.co_mentions("Japan")
+    assert {(c.name, c.label, c.documents) for c in shared} == {
+        ("Claude Mythos", "AI_MODEL", 1),
+        ("Financial Services Agency", "GOV_BODY", 1),
+    }

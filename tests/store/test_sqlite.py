@@ -14,7 +14,7 @@ import pytest
 
 from policyradar.models import Document
 from policyradar.store import SQLiteStore, StoreError, UsageError, migrations, open_store
-from policyradar.store.base import SearchFilters, SearchQuery
+from policyradar.store.base import MeasureQuery, SearchFilters, SearchQuery
 
 
 def write_jsonl(path: Path, count: int, *, words: int = 60, start: int = 0) -> Path:
@@ -61,6 +61,46 @@ def test_older_schema_is_migrated_in_place(tmp_path: Path) -> None:
         legacy = store.get("legacy")
         assert legacy is not None and legacy.warnings == [] and legacy.text == "a legacy cyber note"
         assert store.search(SearchQuery(text="legacy")).total == 1
+    finally:
+        store.close()
+
+
+def test_annotations_saved_before_v4_are_flattened_by_the_migration(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrations.migrate(conn, target=3) == 3
+    conn.execute("INSERT INTO documents (pk, id, text, content_hash) VALUES (1, 'd', 't', 'h')")
+    payload = {
+        "id": "d",
+        "pipeline": "p",
+        "entities": [
+            {
+                "label": "GOV_BODY",
+                "name": "Bank of Japan",
+                "mentions": [{"start": 0, "end": 3, "text": "BOJ"}],
+            }
+        ],
+        "measures": [
+            {
+                "type": "guidance",
+                "actor": "Bank of Japan",
+                "status": "announced",
+                "start": 0,
+                "end": 1,
+                "text": "s",
+            }
+        ],
+        "quotes": [{"speaker": "Bank of Japan", "start": 0, "end": 1, "text": "q"}],
+    }
+    conn.execute("INSERT INTO annotations VALUES (1, 'p', 1, 0.5, ?)", (json.dumps(payload),))
+    conn.close()
+    store = open_store(f"sqlite:///{path}")
+    try:
+        assert [(r.type, r.actor) for r in store.measures(MeasureQuery()).rows] == [
+            ("guidance", "Bank of Japan")
+        ]
+        assert [q.text for q in store.quotes("Bank of Japan")] == ["q"]
+        assert store.entities("BOJ")[0].name == "Bank of Japan"
     finally:
         store.close()
 
