@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check lint typecheck pytest bench clean
+.PHONY: install run test check lint typecheck pytest browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "PolicyRadar needs Python 3.11"'
@@ -28,7 +28,16 @@ typecheck: install
 
 check: lint typecheck
 
-pytest: install
+# The browser test drives Debian's Chromium; install it when missing and the machine allows.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian chromium for the browser test"; \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1) || \
+		 sudo -n apt-get install -y -qq chromium >/dev/null 2>&1) || \
+		echo "could not install chromium: the browser test will fail"; }
+
+pytest: install browser
 	$(BIN)/pytest
 
 test: check pytest

@@ -8,6 +8,7 @@ never a traceback. Settings read: everything in :mod:`policyradar.settings` via
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -266,8 +267,19 @@ def demo(
     port: Annotated[
         int, typer.Option(min=0, max=65535, help="Port of the demo site (0: any).")
     ] = 0,
+    open_dashboard: Annotated[
+        bool | None,
+        typer.Option(
+            "--dashboard/--no-dashboard",
+            help="Open the dashboard at the end (default: when run from a terminal).",
+        ),
+    ] = None,
+    dashboard_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Port of the dashboard.")
+    ] = 8501,
 ) -> None:
-    """Serve the offline demo site on 127.0.0.1, crawl it into the store, then search it."""
+    """Serve the offline demo site on 127.0.0.1, crawl it into the store, tag it, search it,
+    and open the dashboard."""
     from crawlers.demo import DemoUnavailable, run_demo
 
     store = _store(ctx)
@@ -294,8 +306,55 @@ def demo(
     _print_search(store.search(SearchQuery(text=query, limit=5)))
     out.print(
         "\nNext: policyradar search 'cyber -baseball' --country JP, policyradar stats, "
-        "policyradar export documents --format csv --out docs.csv"
+        "policyradar export documents --format csv --out docs.csv, policyradar dashboard"
     )
+    if open_dashboard is None:
+        open_dashboard = sys.stdin.isatty() and sys.stdout.isatty()
+    if open_dashboard:
+        _run_dashboard(_state(ctx).store_url, dashboard_port, "127.0.0.1")
+
+
+@app.command("dashboard")
+def dashboard_command(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
+    address: Annotated[
+        str, typer.Option(help="Address to bind; the default keeps it on this machine.")
+    ] = "127.0.0.1",
+) -> None:
+    """Open the Streamlit dashboard on the configured store (Ctrl-C stops it)."""
+    _store(ctx)  # fail early, with one line, on a bad or newer store
+    _run_dashboard(_state(ctx).store_url, port, address)
+
+
+def _run_dashboard(store_url: str, port: int, address: str) -> None:
+    import subprocess
+
+    import dashboard
+
+    app_path = Path(dashboard.__file__).parent / "app.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        f"--server.port={port}",
+        f"--server.address={address}",
+        "--server.headless=true",
+        # Passed explicitly so no config file elsewhere can turn them off; the app checks too.
+        "--server.enableXsrfProtection=true",
+        "--server.enableCORS=true",
+        "--browser.gatherUsageStats=false",
+    ]
+    out.print(f"dashboard on http://{address}:{port} (store {store_url}); Ctrl-C stops it")
+    env = {**os.environ, "POLICYRADAR_STORE": store_url}
+    try:
+        code = subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return
+    if code not in (0, -2, 130):
+        raise CommandError(f"the dashboard stopped with exit code {code}")
 
 
 def _with_crawl_progress(job: Callable[[Callable[[Any], None]], T]) -> T:
@@ -628,7 +687,6 @@ def _not_yet(command: str, issue: str) -> NoReturn:
 _PLANNED: dict[str, tuple[str, str]] = {
     "brief": ("Render the weekly briefing (md, html, pdf, docx).", "briefing issue"),
     "developments": ("Group documents into policy developments.", "developments issue"),
-    "dashboard": ("Open the Streamlit dashboard.", "dashboard issue (#5)"),
 }
 
 
