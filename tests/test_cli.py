@@ -138,8 +138,16 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and re.search(r"policyradar \d+\.\d+\.\d+", out)
 
 
-def test_demo_imports_the_sample_and_searches(capsys: pytest.CaptureFixture[str], url: str) -> None:
-    code, out, _ = run(capsys, "--store", url, "demo")
+def test_demo_without_its_site_imports_the_sample_and_searches(
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import crawlers.demo
+
+    monkeypatch.setattr(crawlers.demo, "DEMO_DIR", tmp_path / "no-demo-site")
+    code, out, _ = run(capsys, "--store", url, "demo", "--no-dashboard")
     assert code == 0 and "8 new" in out and "Mythos" in out
 
 
