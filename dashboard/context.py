@@ -6,11 +6,16 @@ Settings read: ``store`` (through :func:`policyradar.store.open_store`) and ``ar
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from datetime import date
+
 import streamlit as st
 
 from policyradar.archive import Archive
 from policyradar.settings import get_settings
-from policyradar.store import Store, open_store
+from policyradar.store import Store, StoreError, open_store
+from policyradar.store.base import SearchFilters, TimelineQuery
 
 REQUIRED_SECURITY_OPTIONS = {
     "server.enableXsrfProtection": "XSRF protection",
@@ -27,7 +32,17 @@ def insecure_options() -> list[str]:
 
 @st.cache_resource(show_spinner=False)
 def _open(url: str) -> Store:
-    return open_store(url)
+    store = open_store(url)
+    # The store's filter and facet structures are built on first use (about 2 s at 100,000
+    # documents); build them in the background while the first page renders.
+    threading.Thread(target=_warm, args=(store,), daemon=True, name="warm-store").start()
+    return store
+
+
+def _warm(store: Store) -> None:
+    # A warm-up is an optimisation; the pages report real errors themselves.
+    with contextlib.suppress(StoreError):
+        store.timeline(TimelineQuery(filters=SearchFilters(date_from=date(1990, 1, 1))))
 
 
 def get_store() -> Store:

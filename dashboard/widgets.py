@@ -159,22 +159,27 @@ def archived_copy_button(store: Store, hit: SearchHit, archive: Any) -> None:
     document = store.get(hit.id)
     if document is None or not document.archive_id:
         return
-    body = archive.get(document.archive_id)
-    if body is None:
+    info = archive.info(document.archive_id)
+    if info is None:
         st.caption("Archived copy missing from this machine's archive.")
         return
-    info = archive.info(document.archive_id)
     content_type = getattr(info, "content_type", None) or "application/octet-stream"
     extension = ".pdf" if "pdf" in content_type else ".html"
     st.download_button(
         "Archived copy",
-        data=body,
+        data=partial(_archived_bytes, archive, document.archive_id),  # read only when clicked
+        on_click="ignore",
         file_name=f"{hit.id}{extension}",
         mime="application/octet-stream",  # download, never render, what the page said
         key=f"archive-{hit.id}",
         help="The page as it was fetched"
         + (f" on {document.fetched_at.date().isoformat()}" if document.fetched_at else ""),
     )
+
+
+def _archived_bytes(archive: Any, blob_id: str) -> bytes:
+    body: bytes | None = archive.get(blob_id)
+    return body or b""
 
 
 def pager(state: ViewState, total: int, page_size: int, *, key: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import data, widgets
@@ -50,14 +52,16 @@ def main() -> None:
     left, right = st.columns(2)
     left.download_button(
         "Download these results (CSV)",
-        data=data.results_csv(store, state),
+        data=partial(data.results_csv, store, state),  # built only when clicked
+        on_click="ignore",
         file_name="policyradar-results.csv",
         mime="text/csv",
         key="download-csv",
     )
     right.download_button(
         "Download these results (JSONL)",
-        data=data.results_jsonl(store, state),
+        data=partial(data.results_jsonl, store, state),
+        on_click="ignore",
         file_name="policyradar-results.jsonl",
         mime="application/jsonl",
         key="download-jsonl",

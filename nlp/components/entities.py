@@ -163,9 +163,10 @@ class EntityLinker:
     def __call__(self, doc: Doc) -> Doc:
         """Replace ``doc.ents`` with canonical PolicyRadar entities."""
         spans = []
+        text = doc.text  # built from every token on each access: read it once, not per match
         for _, start, end in self.matcher(doc):
             span = doc[start:end]
-            window = doc.text[max(0, span.start_char - 600) : span.end_char + 600]
+            window = text[max(0, span.start_char - 600) : span.end_char + 600]
             entry = self.gazetteer.resolve(span.text, window)
             if entry is not None:
                 labelled = Span(doc, start, end, label=entry.label.value)
@@ -173,13 +174,13 @@ class EntityLinker:
                 spans.append(labelled)
         gazetteer_spans = filter_spans(spans)
         taken = {i for span in gazetteer_spans for i in range(span.start, span.end)}
-        model_spans = list(self._from_model(doc, taken))
+        model_spans = list(self._from_model(doc, taken, text))
         final = filter_spans([*gazetteer_spans, *model_spans])
         final.extend(self._surnames(doc, final))
         doc.ents = filter_spans(final)
         return doc
 
-    def _from_model(self, doc: Doc, taken: set[int]) -> Iterable[Span]:
+    def _from_model(self, doc: Doc, taken: set[int], text: str) -> Iterable[Span]:
         for ent in doc.ents:
             if any(i in taken for i in range(ent.start, ent.end)):
                 continue
@@ -189,7 +190,7 @@ class EntityLinker:
             label = classify_unknown(ent.label_, name)
             if label is None:
                 continue
-            entry = self.gazetteer.resolve(name, doc.text)
+            entry = self.gazetteer.resolve(name, text)
             span = self._trim(doc, ent, name)
             if span is None:
                 continue
