@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.tagger import chunks
+from nlp.tagger import TagInput, chunks, tag_documents
 from policyradar.cli import main
 
 
@@ -74,3 +74,17 @@ def test_two_processes_give_the_same_results_in_the_same_order(tmp_path: Path) -
             main(["tag", "--input", str(source), "--output", str(target), "--processes", processes])
         assert exit_info.value.code == 0
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+def test_a_huge_text_is_tagged_on_its_first_characters_only() -> None:
+    paragraph = (
+        "The Financial Services Agency asked banks to patch faster. "
+        "“We must act now,” said Kenji Arakawa, an FSA official.\n\n"
+    )
+    huge = paragraph * (5_000_000 // len(paragraph))  # about 5 MB
+    limit = 20_000
+    (result,) = tag_documents([TagInput("huge", huge, published=None)], max_chars=limit)
+    offsets = [m.end for e in result.entities for m in e.mentions] + [q.end for q in result.quotes]
+    assert offsets and max(offsets) <= limit
+    assert any(e.name == "Financial Services Agency" for e in result.entities)
+    assert result.quotes and all(huge[q.start : q.end] == q.text for q in result.quotes)
