@@ -1,4 +1,6 @@
-"""Floors on the gold set: they only go up. Raise them when the tagger improves."""
+"""Floors on the gold set and the held-out set: they only go up. Raise them when the tagger
+improves. The held-out set (``heldout.jsonl``) was written independently of the tagger and is
+never used for tuning, so its floors are the honest ones."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import pytest
 from bench.nlp_eval import prf, score_entities
 from nlp.tagger import TagInput, tag_documents
 
-GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "nlp" / "gold.jsonl"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
+GOLD = FIXTURES / "gold.jsonl"
 FLOORS = {
     "entity_f1": 0.95,
     "measure_f1": 0.78,
@@ -22,12 +25,23 @@ FLOORS = {
     "role_exact": 0.80,
     "affiliation_exact": 0.80,
 }
+HELDOUT_FLOORS = {
+    "entity_f1": 0.95,
+    "measure_f1": 0.48,
+    "date_f1": 0.93,
+    "quote_recall": 0.95,
+    "speaker_accuracy": 0.70,
+    "role_exact": 0.60,
+    "affiliation_exact": 0.75,
+}
+SETS = {"gold": (GOLD, FLOORS), "heldout": (FIXTURES / "heldout.jsonl", HELDOUT_FLOORS)}
 
 
-@pytest.fixture(scope="module")
-def scored() -> dict[str, float]:
+@pytest.fixture(scope="module", params=sorted(SETS))
+def scored(request: pytest.FixtureRequest) -> tuple[str, dict[str, float]]:
+    name: str = request.param
     gold: list[dict[str, Any]] = [
-        json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()
+        json.loads(line) for line in SETS[name][0].read_text(encoding="utf-8").splitlines()
     ]
     results = list(
         tag_documents(
@@ -80,7 +94,7 @@ def scored() -> dict[str, float]:
                 people += 1
                 roles += want.get("role") == got.get("role")
                 affiliations += want.get("affiliation") == got.get("affiliation")
-    return {
+    return name, {
         "role_exact": roles / people,
         "affiliation_exact": affiliations / people,
         "entity_f1": entity,
@@ -92,8 +106,10 @@ def scored() -> dict[str, float]:
 
 
 @pytest.mark.parametrize("figure", sorted(FLOORS))
-def test_figure_stays_above_its_floor(scored: dict[str, float], figure: str) -> None:
-    assert scored[figure] >= FLOORS[figure], f"{figure} = {scored[figure]:.3f}"
+def test_figure_stays_above_its_floor(scored: tuple[str, dict[str, float]], figure: str) -> None:
+    name, figures = scored
+    floor = SETS[name][1][figure]
+    assert figures[figure] >= floor, f"{name}: {figure} = {figures[figure]:.3f}"
 
 
 def test_relevance_separates_on_topic_from_off_topic_gold_texts() -> None:

@@ -8,6 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from policyradar.models import Annotations, EntityLabel, MeasureType
 
 GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
@@ -43,8 +45,9 @@ def test_gold_is_valid_and_covers_every_label_and_measure_type() -> None:
     assert set(types) == {kind.value for kind in MeasureType}
 
 
-def test_gold_file_matches_its_builder() -> None:
+@pytest.mark.parametrize("builder", ["build_gold.py", "build_heldout.py"])
+def test_gold_files_match_their_builders(builder: str) -> None:
     result = subprocess.run(
-        [sys.executable, str(GOLD / "build_gold.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(GOLD / builder), "--check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
