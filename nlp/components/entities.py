@@ -63,6 +63,15 @@ _TITLE_FOLLOWERS = {
     "Envoy",
     "Ambassador",
 }
+# ", chief information security officer at ...", ", president of ...": what follows a person.
+_PERSON_APPOSITION = re.compile(
+    r"^,\s+(?:a\s+|an\s+|the\s+|its\s+)?(?:[\w’'.-]+\s+){0,5}?(?:president|chief|director|head|"
+    r"minister|secretary|spokesperson|spokesman|spokeswoman|analyst|chair|chairman|chairwoman|"
+    r"governor|deputy|adviser|advisor|officer|executive|founder|professor|researcher|partner|"
+    r"manager|lead|leader|economist|commissioner|ceo|ciso|cto|cio)\b",
+    re.I,
+)
+_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$")
 _MODEL_NAME = re.compile(
     r"^(GPT|Claude|Gemini|Llama|Grok|Mistral|DeepSeek|Qwen|o\d|Phi|Copilot|ChatGPT)\b", re.I
 )
@@ -194,6 +203,10 @@ class EntityLinker:
             span = self._trim(doc, ent, name)
             if span is None:
                 continue
+            if entry is None and label != "PERSON":
+                person = self._person_shaped(doc, span, taken, text)
+                if person is not None:
+                    span, name, label = person, person.text, "PERSON"
             if entry is not None:
                 labelled = Span(doc, span.start, span.end, label=entry.label.value)
                 labelled._.pr_entity = _record(entry)
@@ -201,6 +214,26 @@ class EntityLinker:
                 labelled = Span(doc, span.start, span.end, label=label)
                 labelled._.pr_entity = {"id": None, "name": name, "label": label, "attrs": {}}
             yield labelled
+
+    @staticmethod
+    def _person_shaped(doc: Doc, span: Span, taken: set[int], text: str) -> Span | None:
+        """A model ORG/GPE that is really a person: one or two name-like words followed by a
+        personal apposition (", chief executive of ..."). A lone surname takes the given name
+        written before it ("Emi Sakurada" tagged ORG "Sakurada")."""
+        if not 1 <= len(span) <= 3 or not all(_NAME_TOKEN.match(t.text) for t in span):
+            return None
+        if _GOV_WORDS.search(span.text) or _COMPANY_WORDS.search(span.text):
+            return None
+        if not _PERSON_APPOSITION.match(text[span.end_char : span.end_char + 120]):
+            return None
+        start = span.start
+        if len(span) == 1 and start > 0:
+            given = doc[start - 1]
+            if given.i not in taken and _NAME_TOKEN.match(given.text) and not given.is_stop:
+                start -= 1
+        if start == span.start and len(span) == 1:
+            return None  # a single capitalised word is too weak a signal on its own
+        return Span(doc, start, span.end, label="PERSON")
 
     @staticmethod
     def _trim(doc: Doc, ent: Span, name: str) -> Span | None:

@@ -23,12 +23,14 @@ from pathlib import Path
 
 import yaml
 
+from nlp.gazetteer_data import default_gazetteer
 from policyradar.models import DateMention, Entity, Measure, MeasureStatus, MeasureType
 
 CUES_FILE = Path(__file__).resolve().parents[1] / "data" / "measure_cues.yaml"
 _ABBREVIATIONS = re.compile(
     r"\b(?:U\.S|U\.K|Mr|Ms|Mrs|Dr|Prof|St|No|Co|Inc|Ltd|Corp|vs|e\.g|i\.e)\.$"
 )
+_LIST_NUMBER = re.compile(r"\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-z][.)]")
 _REPORTING = re.compile(r"\b(said|says|announced|told|stated|added|noted|according to)\b", re.I)
 _GENERIC_BODY = re.compile(
     r"\b(the|its) (agency|ministry|regulator|centre|center|institute|bank|department|authority|"
@@ -38,7 +40,17 @@ _GENERIC_BODY = re.compile(
 _GENERIC_COUNTRY = re.compile(
     r"\b(the government|officials|ministries|the cabinet|authorities)\b", re.I
 )
+_FIRST_PERSON = re.compile(r"\b(we|our|us|members)\b", re.I)
 _OFFICIAL_LABELS = ("GOV_BODY", "INTL_BODY", "PERSON", "COUNTRY")
+# Coordination counts as international cooperation only between countries.
+_FOREIGN = re.compile(
+    r"\b(international\w*|overseas|foreign|counterparts|partners|allies|bilateral|multilateral|"
+    r"cross-border|cross(?:es|ing)? borders|abroad|G7|G20|other countries|other governments|global|"
+    r"(?:the|two) sides|liaison|(?:Japanese|American|U\.S\.|British|French|German|Italian|"
+    r"Canadian|European|Chinese|Korean|Indian|Australian) (?:officials|counterparts|authorities|"
+    r"ministers|agencies|regulators|government))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class Cues:
     types: dict[MeasureType, list[re.Pattern[str]]]
     status: dict[MeasureStatus, re.Pattern[str]]
     recommendation: re.Pattern[str]
+    passing: dict[MeasureType, re.Pattern[str]]
 
 
 @lru_cache(maxsize=1)
@@ -64,18 +77,25 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
             for name, pattern in data["status"].items()
         },
         recommendation=re.compile(data["recommendation"], re.I),
+        passing={
+            MeasureType(name): re.compile(pattern, re.I)
+            for name, pattern in data.get("passing", {}).items()
+        },
     )
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: ends at . ! ? (not after abbreviations) before a space and a capital,
-    a quotation mark or a digit, and at line breaks."""
+    """Sentence spans: ends at . ! ? (not after abbreviations or a paragraph number such as
+    "1." or "3.2") before a space and a capital, a quotation mark or a digit, and at line
+    breaks."""
     spans = []
     start = 0
     for match in re.finditer(r"[.!?][”\"’]?(?=\s+[\"“‘A-Z0-9])|\n+", text):
         end = match.end()
         if match.group(0).startswith((".",)) and _ABBREVIATIONS.search(text[start:end]):
             continue
+        if _LIST_NUMBER.fullmatch(text[start:end].strip()):
+            continue  # "1. " or "3.2 " opening a numbered paragraph is part of its sentence
         segment = text[start:end].strip()
         if segment:
             left = start + (len(text[start:end]) - len(text[start:end].lstrip()))
@@ -116,7 +136,60 @@ def _actor(
         countries = [m for m in earlier if m[2] == "COUNTRY"]
         if countries:
             return countries[-1][3], countries[-1][2]
+    if _FIRST_PERSON.search(sentence):
+        # "We propose ...", "In our view ...": the speaker, the official or body named last.
+        speakers = [m for m in earlier if m[2] in _OFFICIAL_LABELS and m[2] != "COUNTRY"]
+        if speakers:
+            return speakers[-1][3], speakers[-1][2]
     return None, None
+
+
+def _country_of(entity: Entity) -> str | None:
+    """The ISO country code of a country, a government body or an official (through the
+    gazetteer, else a person's affiliation); None for companies and international bodies."""
+    label = entity.label.value
+    if label in ("COMPANY", "INTL_BODY", "AI_MODEL"):
+        return None
+    codes = _country_codes()
+    if label == "GOV_BODY":
+        return entity.attrs.get("country") or codes.get(entity.name)
+    if label == "COUNTRY":
+        return codes.get(entity.name, entity.name)
+    return codes.get(entity.name) or codes.get(entity.attrs.get("affiliation", ""))
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    """Canonical name -> country code of every gazetteer entry that has one."""
+    return {
+        entry.name: entry.country
+        for entry in default_gazetteer().entries.values()
+        if entry.country and entry.label.value != "COMPANY"
+    }
+
+
+def _blank(text: str, pattern: re.Pattern[str] | None) -> str:
+    if pattern is None:
+        return text
+    return pattern.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def _is_question(sentence: str) -> bool:
+    stripped = sentence.rstrip(' ”"’')
+    return stripped.endswith("?") or bool(re.match(r"^Q\s*[:.]", sentence))
+
+
+def _international(
+    sentence: str,
+    inside: list[tuple[int, int, str, str]],
+    countries: dict[str, str | None],
+) -> bool:
+    """Whether a sentence is about more than one country: an international body, two
+    countries (named, or through their bodies), or a word that says so."""
+    if any(label == "INTL_BODY" for _, _, label, _ in inside):
+        return True
+    named = {countries.get(name) for _, _, _, name in inside} - {None}
+    return len(named) >= 2 or bool(_FOREIGN.search(sentence))
 
 
 def _status(sentence: str, cues: Cues) -> MeasureStatus:
@@ -134,6 +207,7 @@ def find_measures(
         return []
     cues = load_cues()
     mentions = _mentions(entities)
+    countries = {e.name: _country_of(e) for e in entities}
     found: list[Measure] = []
     for start, end in sentences(text):
         sentence = text[start:end]
@@ -144,21 +218,31 @@ def find_measures(
             if label in ("GOV_BODY", "INTL_BODY", "COMPANY") and start <= m_start and m_end <= end:
                 masked[m_start - start : m_end - start] = "X" * (m_end - m_start)
         cue_text = "".join(masked)
+        if _is_question(cue_text):
+            continue  # a question asks about a measure; it does not state one
         types = [
             kind
             for kind, patterns in cues.types.items()
-            if any(p.search(cue_text) for p in patterns)
+            if any(p.search(_blank(cue_text, cues.passing.get(kind))) for p in patterns)
         ]
+        if MeasureType.INTERNATIONAL_COOPERATION in types and not _international(
+            cue_text, [m for m in mentions if start <= m[0] and m[1] <= end], countries
+        ):
+            types.remove(MeasureType.INTERNATIONAL_COOPERATION)
         if not types:
             continue
         if MeasureType.GUIDANCE in types and cues.recommendation.search(cue_text):
             types = [t for t in types if t in (MeasureType.GUIDANCE, MeasureType.RISK_WARNING)]
+        if MeasureType.DIRECTIVE in types and MeasureType.RISK_WARNING in types:
+            types.remove(MeasureType.RISK_WARNING)  # an instruction about a threat is no warning
         actor, actor_label = _actor(text, start, end, mentions)
         date = next((d.value for d in dates if start <= d.start < end and d.value), None)
         status = _status(sentence, cues)
         for kind in types:
             if kind is MeasureType.RISK_WARNING and actor_label not in _OFFICIAL_LABELS:
                 continue
+            if kind is MeasureType.INTERNATIONAL_COOPERATION and actor_label == "COMPANY":
+                continue  # cooperation between governments, not a company's partnerships
             found.append(
                 Measure(
                     type=kind,

@@ -7,7 +7,10 @@ skipped. The speaker comes from the attribution clause next to the quote (after 
 
 - a named entity in the clause is the speaker (a person first, else a body or company, so
   "a spokesperson for SMFG said" gives the company);
-- a pronoun ("he", "she") is the person mentioned last before the quote;
+- a pronoun ("he", "she") is the previous quote's speaker when that quote is in the sentence
+  before, else whoever was mentioned last: a person, or a body through an unnamed official
+  ("a Treasury official ... he said");
+- a clause that ends in a colon attributes like a speech verb ("An FSA official was blunt: “…”");
 - an unnamed official, spokesperson, the ministers, a statement... is the body mentioned last;
 - a quote with no attribution of its own continues the previous quote's speaker when that quote
   ended in the previous sentence, else goes to the person mentioned last.
@@ -34,8 +37,15 @@ _PRONOUN = re.compile(
 _NOMINAL = re.compile(
     r"\b(official|officials|spokesperson|spokesman|spokeswoman|ministers|minister|agency|ministry|"
     r"regulator|bank|company|firm|statement|communiqu[eé]|report|document|institute|centre|center|"
-    r"group|board|authority|department)\b",
+    r"group|board|authority|department|advisory|letter|summary|notice|note|paper|release|readout|"
+    r"guidance)\b",
     re.IGNORECASE,
+)
+# "a Treasury official", "an SMFG spokesperson": a body speaking through an unnamed person.
+_UNNAMED_SPEAKER = re.compile(
+    r"^(?:’s|'s)?\s+(?:senior\s+|former\s+)?(official|spokesperson|spokesman|spokeswoman|"
+    r"representative|executive|officer)\b",
+    re.I,
 )
 _OPENERS = {"“": "”", '"': '"'}
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -109,8 +119,10 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
         key=lambda m: m.start,
     )
     quotes: list[Quote] = []
+    people = {m.name for m in mentions if m.label == "PERSON"}
     previous_end = -1
     previous_speaker: str | None = None
+    previous_is_person = False
     for start, end in _segments(text):
         inner = text[start:end]
         if len(inner.split()) < 4 and not inner.rstrip().endswith((",", ".", "!", "?")):
@@ -121,12 +133,14 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
         speaker: str | None = None
         attributed = False
         for clause, offset in ((after, end + 1), (before, sentence_start)):
-            if not _SPEECH.search(clause):
+            colon = clause is before and clause.rstrip().endswith(":")
+            if not _SPEECH.search(clause) and not colon:
                 continue
             attributed = True
             speaker = _speaker_in(clause, offset, mentions)
             if speaker is None and _PRONOUN.search(clause):
-                speaker = _last(mentions, start, ("PERSON",))
+                adjacent = previous_is_person and _gap_is_one_sentence(text, previous_end, start)
+                speaker = previous_speaker if adjacent else _antecedent(text, mentions, start)
             if speaker is None and _NOMINAL.search(clause):
                 speaker = _last(mentions, start, ("GOV_BODY", "INTL_BODY", "COMPANY"))
             if speaker is not None:
@@ -138,7 +152,20 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
             speaker = previous_speaker if continues else _last(mentions, start, ("PERSON",))
         quotes.append(Quote(speaker=speaker, start=start, end=end, text=inner))
         previous_end, previous_speaker = end, speaker
+        previous_is_person = speaker is not None and speaker in people
     return quotes
+
+
+def _antecedent(text: str, mentions: list[_Mention], before: int) -> str | None:
+    """Who "he"/"she" refers to: the last person, or body named with an unnamed official."""
+    for mention in reversed([m for m in mentions if m.end <= before]):
+        if mention.label == "PERSON":
+            return mention.name
+        if mention.label in ("GOV_BODY", "INTL_BODY", "COMPANY") and _UNNAMED_SPEAKER.match(
+            text[mention.end : mention.end + 40]
+        ):
+            return mention.name
+    return None
 
 
 def _gap_is_one_sentence(text: str, previous_end: int, start: int) -> bool:
