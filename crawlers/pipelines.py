@@ -2,7 +2,8 @@
 
 1. :func:`extract_page` runs extraction in the budgeted worker pool; a page that is not an
    article (login wall, image, no text, over budget) is dropped with its reason recorded.
-2. :func:`check_scope` applies the source's ``topic_filter``.
+2. :func:`check_scope` applies the source's ``topic_filter``; an off-topic page's validators
+   are kept (:func:`remember_validators`) so an unchanged one is not fetched in full again.
 3. :func:`archive_page` stores the raw response, compressed and content-addressed.
 4. :func:`store_page` upserts the document keyed on its canonical URL (exact duplicates under
    another URL and unchanged texts write nothing new; changed texts become a new version),
@@ -63,6 +64,17 @@ def check_scope(article: Article, source: Source) -> None:
         raise PageDropped(f"outside the {source.topic_filter} topic filter")
 
 
+def remember_validators(item: PageItem, context: CrawlContext) -> None:
+    """Save a page's ETag / Last-Modified without storing a document."""
+    if item.etag or item.last_modified:
+        context.store.save_fetch_state(
+            canonicalize(item.url),
+            etag=item.etag,
+            last_modified=item.last_modified,
+            status=item.status,
+        )
+
+
 def archive_page(item: PageItem, context: CrawlContext) -> str:
     """Step 3: keep the raw bytes the page had when it was fetched; returns the archive id."""
     return context.archive.put(item.body, url=item.url, content_type=item.content_type)
@@ -101,7 +113,13 @@ def store_page(
 def process_page(item: PageItem, source: Source, context: CrawlContext) -> str:
     """All four steps for one page (runs in a worker thread)."""
     article = extract_page(item, source, context)
-    check_scope(article, source)
+    try:
+        check_scope(article, source)
+    except PageDropped:
+        # Off-topic is a property of the content: with its validators saved, the next crawl
+        # gets a 304 for an unchanged page instead of fetching and extracting it again.
+        remember_validators(item, context)
+        raise
     archive_id = archive_page(item, context)
     return store_page(item, article, archive_id, source, context)
 

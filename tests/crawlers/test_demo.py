@@ -97,6 +97,18 @@ def test_excluded_pages_are_not_stored(demo) -> None:
             assert stored(store, item["url"]) is None, item["url"]
 
 
+def test_off_topic_pages_keep_their_validators_for_the_next_crawl(demo) -> None:
+    # Not stored, but remembered: the next crawl asks with If-Modified-Since and gets a 304.
+    store, manifest, _ = demo
+    off_topic = [item for item in manifest if item["status"] == "offtopic"]
+    assert off_topic
+    for item in off_topic:
+        state = store.get_fetch_state(canonicalize(item["url"]))
+        assert state is not None and state["last_modified"], item["url"]
+    draft = next(item for item in manifest if item["status"] == "draft")
+    assert store.get_fetch_state(canonicalize(draft["url"])) is None  # never fetched
+
+
 def test_syndicated_copy_is_one_document_listing_both_urls(demo) -> None:
     store, manifest, _ = demo
     copies = [item for item in manifest if item.get("syndicated_from")]
