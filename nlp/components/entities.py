@@ -71,6 +71,28 @@ _PERSON_APPOSITION = re.compile(
     r"manager|lead|leader|economist|commissioner|ceo|ciso|cto|cio)\b",
     re.I,
 )
+_HONORIFICS = frozenset(
+    (
+        "Mr",
+        "Mr.",
+        "Ms",
+        "Ms.",
+        "Mrs",
+        "Mrs.",
+        "Dr",
+        "Dr.",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "Baroness",
+        "Baron",
+        "Professor",
+        "Prof.",
+        "Senator",
+        "Rep.",
+    )
+)
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$")
 _MODEL_NAME = re.compile(
     r"^(GPT|Claude|Gemini|Llama|Grok|Mistral|DeepSeek|Qwen|o\d|Phi|Copilot|ChatGPT)\b", re.I
@@ -80,7 +102,12 @@ _MODEL_NAME = re.compile(
 _NOT_AN_ACTOR = re.compile(
     r"\b(Act|Acts|Report|Regulation|Directive|Framework|Programme|Program|Initiative|Strategy|"
     r"Guidelines?|Vulnerabilities|Catalog(ue)?|Index|Standard|Law|Bill|Treaty)$|^Project\b|"
-    r"\b(Department|Division|Board|Unit|Team|Desk|Bureau)$"
+    r"\b(Department|Division|Board|Unit|Team|Desk|Bureau)$|"
+    # Capitalised topic phrases, section headings and document titles the model calls ORG
+    # ("Frontier AI", "Supervisory Risk", "Cross-Ministerial Meeting", "Financial Stability
+    # Review"): no organisation is named like that, and real ones are in the gazetteer.
+    r"\b(Review|Meeting|Models?|Risk|Risks|Affairs|Resilience|Outlook|Update|Briefing|Product ID)$|"
+    r"^(Frontier|Advanced|Supervisory|National Resilience)\b|^(CBEST|TIBER(-EU)?|FTSE( \d+)?)$"
 )
 _DOMAIN_WORDS = {
     "AI",
@@ -113,6 +140,10 @@ _GENERIC = {
     "congress",
     "the ministry",
     "the agency",
+    "committee",
+    "commission",
+    "the committee",
+    "the commission",
 }
 
 
@@ -121,6 +152,7 @@ def normalise_name(text: str) -> str:
     name = " ".join(text.split()).strip(" '\"“”‘’,.;:()")
     name = re.sub(r"(?:'s|’s|')$", "", name)
     name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"^Q\d+\s+", "", name)  # a question number in a hearing transcript
     return _TITLES.sub("", name).strip()
 
 
@@ -217,13 +249,16 @@ class EntityLinker:
 
     @staticmethod
     def _person_shaped(doc: Doc, span: Span, taken: set[int], text: str) -> Span | None:
-        """A model ORG/GPE that is really a person: one or two name-like words followed by a
-        personal apposition (", chief executive of ..."). A lone surname takes the given name
-        written before it ("Emi Sakurada" tagged ORG "Sakurada")."""
+        """A model ORG/GPE that is really a person: name-like words after an honorific ("Dame
+        Eleanor Hartley") or followed by a personal apposition (", chief executive of ...").
+        A lone surname takes the given name written before it ("Emi Sakurada" tagged ORG
+        "Sakurada")."""
         if not 1 <= len(span) <= 3 or not all(_NAME_TOKEN.match(t.text) for t in span):
             return None
         if _GOV_WORDS.search(span.text) or _COMPANY_WORDS.search(span.text):
             return None
+        if span.start > 0 and doc[span.start - 1].text in _HONORIFICS:
+            return Span(doc, span.start, span.end, label="PERSON")  # "Dame Eleanor Hartley"
         if not _PERSON_APPOSITION.match(text[span.end_char : span.end_char + 120]):
             return None
         start = span.start

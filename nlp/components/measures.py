@@ -34,7 +34,8 @@ _LIST_NUMBER = re.compile(r"\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-z][.)]")
 _REPORTING = re.compile(r"\b(said|says|announced|told|stated|added|noted|according to)\b", re.I)
 _GENERIC_BODY = re.compile(
     r"\b(the|its) (agency|ministry|regulator|centre|center|institute|bank|department|authority|"
-    r"commission|office|body|group|company|firm|lab|board|council)\b",
+    r"commission|office|body|group|company|firm|lab|board|council|agencies|authors|authorities|"
+    r"supervisors|regulators)\b",
     re.I,
 )
 _GENERIC_COUNTRY = re.compile(

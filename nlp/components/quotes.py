@@ -12,8 +12,10 @@ skipped. The speaker comes from the attribution clause next to the quote (after 
   ("a Treasury official ... he said");
 - a clause that ends in a colon attributes like a speech verb ("An FSA official was blunt: “…”");
 - an unnamed official, spokesperson, the ministers, a statement... is the body mentioned last;
-- a quote with no attribution of its own continues the previous quote's speaker when that quote
-  ended in the previous sentence, else goes to the person mentioned last.
+- a quote with no attribution of its own that opens a paragraph goes to the first person named
+  in the next sentence (`“…” So said X`); otherwise it continues the previous quote's speaker
+  when that quote ended in the previous sentence, else goes to the person mentioned last;
+- a quote ending in a full stop is a whole sentence: the words after it are not its attribution.
 
 Works on the text and the document's linked entities (offsets), so it runs after entity linking
 on the whole text. Reads no settings.
@@ -46,6 +48,10 @@ _UNNAMED_SPEAKER = re.compile(
     r"^(?:’s|'s)?\s+(?:senior\s+|former\s+)?(official|spokesperson|spokesman|spokeswoman|"
     r"representative|executive|officer)\b",
     re.I,
+)
+_SHORT_NAME = re.compile(
+    r"\b([A-Z][\w-]+)\s+(?:official|officials|spokesperson|spokesman|spokeswoman|"
+    r"representative)\b"
 )
 _OPENERS = {"“": "”", '"': '"'}
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
@@ -132,7 +138,12 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
         before = text[sentence_start : start - 1]
         speaker: str | None = None
         attributed = False
+        # A quote that closes with a full stop is a whole sentence: what follows it is the next
+        # sentence, not its attribution (`"…," he said` takes a comma).
+        closes_sentence = inner.rstrip().endswith(".")
         for clause, offset in ((after, end + 1), (before, sentence_start)):
+            if clause is after and closes_sentence:
+                continue
             colon = clause is before and clause.rstrip().endswith(":")
             if not _SPEECH.search(clause) and not colon:
                 continue
@@ -141,6 +152,8 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
             if speaker is None and _PRONOUN.search(clause):
                 adjacent = previous_is_person and _gap_is_one_sentence(text, previous_end, start)
                 speaker = previous_speaker if adjacent else _antecedent(text, mentions, start)
+            if speaker is None:
+                speaker = _short_name_speaker(clause, mentions, start)
             if speaker is None and _NOMINAL.search(clause):
                 speaker = _last(mentions, start, ("GOV_BODY", "INTL_BODY", "COMPANY"))
             if speaker is not None:
@@ -149,11 +162,43 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
             continues = previous_speaker is not None and _gap_is_one_sentence(
                 text, previous_end, start
             )
-            speaker = previous_speaker if continues else _last(mentions, start, ("PERSON",))
+            if _opens_paragraph(text, start - 1):
+                # A quote that opens a paragraph is attributed after it: `“…” So said X`.
+                speaker = _first_person_after(text, mentions, end + 1)
+            elif continues:
+                speaker = previous_speaker
+            if speaker is None:
+                speaker = _last(mentions, start, ("PERSON",))
         quotes.append(Quote(speaker=speaker, start=start, end=end, text=inner))
         previous_end, previous_speaker = end, speaker
         previous_is_person = speaker is not None and speaker in people
     return quotes
+
+
+def _short_name_speaker(clause: str, mentions: list[_Mention], before: int) -> str | None:
+    """ "A Commission spokesperson said": the body named earlier whose name has that word."""
+    match = _SHORT_NAME.search(clause)
+    if not match:
+        return None
+    word = match.group(1)
+    for mention in reversed([m for m in mentions if m.end <= before]):
+        if mention.label in ("GOV_BODY", "INTL_BODY", "COMPANY") and re.search(
+            rf"\b{re.escape(word)}\b", mention.name
+        ):
+            return mention.name
+    return None
+
+
+def _opens_paragraph(text: str, mark: int) -> bool:
+    return text[max(0, text.rfind("\n\n", 0, mark)) : mark].strip() == ""
+
+
+def _first_person_after(text: str, mentions: list[_Mention], after: int) -> str | None:
+    """The first person named in the sentence that follows a quote."""
+    match = _SENTENCE_END.search(text, after + 1)
+    end = match.end() if match else len(text)
+    people = [m for m in mentions if after <= m.start and m.end <= end and m.label == "PERSON"]
+    return people[0].name if people else None
 
 
 def _antecedent(text: str, mentions: list[_Mention], before: int) -> str | None:
