@@ -45,7 +45,9 @@ def test_gold_is_valid_and_covers_every_label_and_measure_type() -> None:
     assert set(types) == {kind.value for kind in MeasureType}
 
 
-@pytest.mark.parametrize("builder", ["build_gold.py", "build_dev1.py", "build_dev2.py"])
+@pytest.mark.parametrize(
+    "builder", ["build_gold.py", "build_dev1.py", "build_dev2.py", "build_heldout.py"]
+)
 def test_gold_files_match_their_builders(builder: str) -> None:
     result = subprocess.run(
         [sys.executable, str(GOLD / builder), "--check"], capture_output=True, text=True
