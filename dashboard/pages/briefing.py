@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import briefing_preview, data
 from dashboard.context import get_store
+from dashboard.data import WeekSummary
 from dashboard.safety import md_escape, md_link
 
 
@@ -29,28 +32,26 @@ def main() -> None:
         f"{week.start} to {week.end} · {summary.total} documents · "
         f"{len(summary.official)} official, {len(summary.press)} press"
     )
-    md_col, html_col, docx_col = st.columns(3)
-    md_col.download_button(
-        "Download Markdown",
-        data=briefing_preview.to_markdown(summary),
-        file_name=f"policyradar-briefing-{week.label}.md",
-        mime="text/markdown",
-        key="briefing-md",
+    formats: tuple[tuple[str, str, str, Callable[[WeekSummary], str | bytes]], ...] = (
+        ("Markdown", "md", "text/markdown", briefing_preview.to_markdown),
+        ("HTML", "html", "text/html", briefing_preview.to_html),
+        (
+            "DOCX",
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            briefing_preview.to_docx,
+        ),
     )
-    html_col.download_button(
-        "Download HTML",
-        data=briefing_preview.to_html(summary),
-        file_name=f"policyradar-briefing-{week.label}.html",
-        mime="text/html",
-        key="briefing-html",
-    )
-    docx_col.download_button(
-        "Download DOCX",
-        data=briefing_preview.to_docx(summary),
-        file_name=f"policyradar-briefing-{week.label}.docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        key="briefing-docx",
-    )
+    for column, (name, extension, mime, render) in zip(
+        st.columns(len(formats)), formats, strict=True
+    ):
+        column.download_button(
+            f"Download {name}",
+            data=render(summary),
+            file_name=f"policyradar-briefing-{week.label}.{extension}",
+            mime=mime,
+            key=f"briefing-{extension}",
+        )
     st.caption("PDF export comes with the briefing renderer; print the HTML version meanwhile.")
     st.divider()
     for heading, hits in (("Official statements", summary.official), ("Press", summary.press)):
