@@ -221,11 +221,11 @@ def find_measures(
         cue_text = "".join(masked)
         if _is_question(cue_text):
             continue  # a question asks about a measure; it does not state one
-        types = [
-            kind
-            for kind, patterns in cues.types.items()
-            if any(p.search(_blank(cue_text, cues.passing.get(kind))) for p in patterns)
-        ]
+        types = []
+        for kind, patterns in cues.types.items():
+            text_for_kind = _blank(cue_text, cues.passing.get(kind))  # once per type, not per cue
+            if any(p.search(text_for_kind) for p in patterns):
+                types.append(kind)
         if MeasureType.INTERNATIONAL_COOPERATION in types and not _international(
             cue_text, [m for m in mentions if start <= m[0] and m[1] <= end], countries
         ):
