@@ -106,9 +106,32 @@ _NOT_AN_ACTOR = re.compile(
     # Capitalised topic phrases, section headings and document titles the model calls ORG
     # ("Frontier AI", "Supervisory Risk", "Cross-Ministerial Meeting", "Financial Stability
     # Review"): no organisation is named like that, and real ones are in the gazetteer.
-    r"\b(Review|Meeting|Models?|Risk|Risks|Affairs|Resilience|Outlook|Update|Briefing|Product ID)$|"
+    r"\b(Review|Meeting|Models?|Risk|Risks|Affairs|Resilience|Response|Outlook|Update|Briefing|"
+    r"Product ID)$|"
     r"^(Frontier|Advanced|Supervisory|National Resilience)\b|^(CBEST|TIBER(-EU)?|FTSE( \d+)?)$"
 )
+# Job nouns that precede an employer: "an analyst at X", "a partner at X".
+_JOB_NOUNS = {
+    "analyst",
+    "economist",
+    "strategist",
+    "director",
+    "head",
+    "chief",
+    "officer",
+    "researcher",
+    "partner",
+    "fellow",
+    "professor",
+    "executive",
+    "manager",
+    "engineer",
+    "consultant",
+    "adviser",
+    "advisor",
+    "lawyer",
+    "scientist",
+}
 _DOMAIN_WORDS = {
     "AI",
     "A.I.",
@@ -239,6 +262,8 @@ class EntityLinker:
                 person = self._person_shaped(doc, span, taken, text)
                 if person is not None:
                     span, name, label = person, person.text, "PERSON"
+            if entry is None and label == "PERSON" and self._employer_position(doc, span):
+                label = "COMPANY"  # "an analyst at Peel Hunt": a workplace, not a person
             if entry is not None:
                 labelled = Span(doc, span.start, span.end, label=entry.label.value)
                 labelled._.pr_entity = _record(entry)
@@ -246,6 +271,14 @@ class EntityLinker:
                 labelled = Span(doc, span.start, span.end, label=label)
                 labelled._.pr_entity = {"id": None, "name": name, "label": label, "attrs": {}}
             yield labelled
+
+    @staticmethod
+    def _employer_position(doc: Doc, span: Span) -> bool:
+        """Whether ``span`` stands where an employer does: "<job> at <span>"."""
+        if span.start < 2 or doc[span.start - 1].lower_ not in ("at", "with"):
+            return False
+        after = doc[span.end].text if span.end < len(doc) else ""
+        return doc[span.start - 2].lower_ in _JOB_NOUNS and after not in ("'s", "’s")
 
     @staticmethod
     def _person_shaped(doc: Doc, span: Span, taken: set[int], text: str) -> Span | None:

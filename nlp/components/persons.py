@@ -32,10 +32,21 @@ _PLACE_WORDS = re.compile(
 )
 _APPOSITION = re.compile(r"^,\s+(?:who\s+)?(?:an?\s+|the\s+)?([^,.;:“”\"]+)")
 _BODY_LABELS = ("GOV_BODY", "INTL_BODY", "COMPANY")
-_GENERIC_POSSESSIVE = re.compile(
-    r"(?:the\s+)?\b(agency|ministry|group|company|bank|association|institute|centre|center|"
-    r"regulator|firm|office|board|fund|department)(?:’s|'s)\s+"
+_GENERIC_NOUNS = (
+    r"agency|ministry|group|company|bank|association|institute|centre|center|regulator|firm|"
+    r"office|board|fund|department|committee|council|commission|authority|supervisor|lab"
 )
+_GENERIC_POSSESSIVE = re.compile(rf"(?:the\s+)?\b({_GENERIC_NOUNS})(?:’s|'s)\s+")
+# "a spokesperson for the centre": the body is the one of that kind named before.
+_GENERIC_OWNER = re.compile(rf"\s+(?:at|of|for|with|from)\s+the\s+({_GENERIC_NOUNS})$")
+# Lower-case job titles after a body's name: "Barclays finance director Helen Carver".
+_JOB_BEFORE = re.compile(
+    r"^\s*((?:[a-z][\w-]*\s+){0,3}?(?:director|chief|head|spokesperson|spokeswoman|spokesman|"
+    r"analyst|chairman|chairwoman|chair|president|official|economist|strategist|officer|"
+    r"minister|secretary|governor|executive|adviser|advisor|manager|researcher|lead))\s+$"
+)
+# A sentence or paragraph break: a title never reaches across one ("Tuesday. Prime Minister").
+_BREAK = re.compile(r"(?<!\b[A-Z])(?<!\bU\.S)(?<!\bU\.K)[.!?:;]\s+|\n")
 _PLACE_POSSESSIVE = re.compile(
     r"^(?:Japan|Britain|France|Germany|Italy|Canada|the United States|the UK|China)(?:’s|'s)\s+"
 )
@@ -63,31 +74,73 @@ def add_person_attrs(text: str, entities: list[Entity]) -> None:
         if entity.label.value != "PERSON":
             continue
         for mention in entity.mentions:
-            attrs = _from_title(
-                text[max(0, mention.start - 80) : mention.start]
-            ) or _from_apposition(text, mention.end, bodies)
+            attrs = (
+                _from_title(text, mention.start, bodies)
+                or _from_apposition(text, mention.end, bodies)
+                or _from_job_before(text, mention.start, bodies)
+            )
             if attrs:
                 for key, value in attrs.items():
                     entity.attrs.setdefault(key, value)
                 break
 
 
-def _from_title(before: str) -> dict[str, str]:
-    match = _TITLE_BEFORE.search(before)
+def _since_break(text: str, start: int, width: int = 80) -> int:
+    """Where the sentence holding ``start`` begins, looking back at most ``width`` chars."""
+    left = max(0, start - width)
+    breaks = list(_BREAK.finditer(text, left, start))
+    return breaks[-1].end() if breaks else left
+
+
+def _from_title(text: str, start: int, bodies: list[tuple[int, int, str]]) -> dict[str, str]:
+    left = _since_break(text, start)
+    match = _TITLE_BEFORE.search(text[left:start])
     if not match:
         return {}
-    role = _PLACE_WORDS.sub("", match.group(1).strip())
+    role_start = left + match.start(1)
+    role = match.group(1).strip()
+    # "BSI President Katharina Vogt": the body named first is the affiliation, not the role.
+    owner = next((b for b in bodies if b[0] == role_start and b[1] < start), None)
+    plain = re.sub(r"^(?:[a-z]+\s+)+", "", _PLACE_WORDS.sub("", role))
+    known = _known_title(plain)
+    if known is not None:  # "U.S. Treasury Secretary": the title names the body itself
+        return {"role": plain, "affiliation": known}
+    if owner is not None:
+        role = text[owner[1] : start].strip()
+        role = re.sub(r"^(?:’s|'s)\s+", "", role)
+    role = _PLACE_WORDS.sub("", role)
     role = re.sub(
         r"^(?:[a-z]+\s+)+", "", role
     )  # lower-case words before the title ("has instructed")
     if not role:
         return {}
     attrs = {"role": role}
-    for title, body in title_affiliations().items():
-        if role.endswith(title) or role == title:
-            attrs["affiliation"] = body
-            break
+    if owner is not None:
+        attrs["affiliation"] = owner[2]
     return attrs
+
+
+def _known_title(role: str) -> str | None:
+    """The body a title names ("Finance Minister" -> "Ministry of Finance"), if any."""
+    for title, body in title_affiliations().items():
+        if role.endswith(title):
+            return body
+    return None
+
+
+def _from_job_before(text: str, start: int, bodies: list[tuple[int, int, str]]) -> dict[str, str]:
+    """ "Barclays finance director Helen Carver": a body, then a lower-case job title."""
+    left = _since_break(text, start)
+    owner = next(
+        (b for b in reversed(bodies) if left <= b[0] and b[1] < start and b[1] > start - 50), None
+    )
+    if owner is None:
+        return {}
+    between = re.sub(r"^(?:’s|'s)", "", text[owner[1] : start])
+    match = _JOB_BEFORE.match(between)
+    if not match:
+        return {}
+    return {"role": match.group(1), "affiliation": owner[2]}
 
 
 def _from_apposition(text: str, end: int, bodies: list[tuple[int, int, str]]) -> dict[str, str]:
@@ -100,25 +153,53 @@ def _from_apposition(text: str, end: int, bodies: list[tuple[int, int, str]]) ->
     phrase = re.split(r"\s+who\s+", phrase)[0]
     phrase = _PLACE_POSSESSIVE.sub("", phrase)
     inside = [b for b in bodies if phrase_start <= b[0] and b[1] <= phrase_start + len(phrase)]
+    if not inside:
+        # "Duncan Reid, Executive Director for Supervisory Risk, Bank of England;": a
+        # signature, a witness list or a by-line names the body right after the title.
+        after = re.match(r",\s+(?:the\s+)?", text[phrase_end : phrase_end + 8])
+        follow = after and next((b for b in bodies if b[0] == phrase_end + after.end()), None)
+        if follow and re.match(r"\s*(?:[;.)\n]|$)", text[follow[1] : follow[1] + 2]):
+            return {"role": phrase, "affiliation": follow[2]}
     generic = _GENERIC_POSSESSIVE.search(phrase)
+    owner_after = _GENERIC_OWNER.search(phrase)
+    if not inside and owner_after and not generic:
+        attrs = {"role": phrase[: owner_after.start()].strip()}
+        body = _referent(owner_after.group(1), bodies, end)
+        if body:
+            attrs["affiliation"] = body
+        return attrs
     if not inside and generic:
-        earlier = [b for b in bodies if b[1] <= end]
-        role = _drop_owner(phrase, generic.group(0))
-        attrs = {"role": role}
-        if earlier:
-            attrs["affiliation"] = earlier[-1][2]
+        attrs = {"role": _drop_owner(phrase, generic.group(0))}
+        body = _referent(generic.group(1), bodies, end)
+        if body:
+            attrs["affiliation"] = body
         return attrs
     if not inside:
+        # "a banking analyst at Peel Hunt": an employer the tagger does not know by name.
+        employer = re.match(r"^(.+?)\s+at\s+((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,3})$", phrase)
+        if employer:
+            return {"role": employer.group(1), "affiliation": employer.group(2)}
         return {"role": phrase} if len(phrase.split()) <= 8 else {}
     b_start, b_end, name = inside[0]
     surface = text[b_start:b_end]
-    at = re.search(rf"\s+(?:at|with|from)\s+(?:the\s+)?{re.escape(surface)}\b", phrase)
+    at = re.search(
+        rf"\s+(?:at|with|from)\s+(?:the\s+)?{re.escape(surface)}\b", phrase
+    ) or re.search(rf"\s+(?:of|for)\s+(?:the\s+)?{re.escape(surface)}$", phrase)
     if at:
         role = phrase[: at.start()]
     else:
         owner = re.search(rf"(?:the\s+)?{re.escape(surface)}(?:’s|'s)?\s+", phrase)
         role = _drop_owner(phrase, owner.group(0)) if owner else phrase
     return {"role": " ".join(role.split()), "affiliation": name}
+
+
+def _referent(noun: str, bodies: list[tuple[int, int, str]], end: int) -> str | None:
+    """The body "the committee" / "the agency" refers to: the last one named before ``end``
+    whose name has that noun, else the last one named."""
+    earlier = [b for b in bodies if b[1] <= end]
+    same_kind = [b for b in earlier if noun.lower() in b[2].lower()]
+    chosen = same_kind or earlier
+    return chosen[-1][2] if chosen else None
 
 
 def _drop_owner(phrase: str, owner: str) -> str:
