@@ -8,17 +8,21 @@
    An alias shared by several entries is resolved with the disambiguation rules and the text.
 2. The model's PERSON / ORG / GPE / PRODUCT entities that do not overlap a gazetteer match are
    kept, normalised (titles and possessive 's stripped) and classified into the six labels by
-   the rules in :func:`classify_unknown`; generic or unclassifiable ones are dropped.
+   the rules in :func:`classify_unknown`; generic or unclassifiable ones are dropped. A name
+   the model took for an organisation or a place is a person when it starts with a common
+   given name (``nlp/data/given_names.txt``) or stands before a personal apposition.
 3. Surname-only mentions ("Matsumoto said") are linked to the full name seen in the document.
 
 The resulting spans are the doc's ``ents`` with the canonical record in ``span._.pr_entity``.
-Data (the gazetteer) lives in ``nlp/gazetteer``; reads no settings.
+Data lives in ``nlp/gazetteer`` and ``nlp/data/given_names.txt``; reads no settings.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -94,6 +98,17 @@ _HONORIFICS = frozenset(
     )
 )
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$")
+GIVEN_NAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "given_names.txt"
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Common given names (``nlp/data/given_names.txt``): the model often calls a name it does
+    not know from English text ("Hiro Tanabe", "Seo-yeon Park") an organisation."""
+    lines = GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 _MODEL_NAME = re.compile(
     r"^(GPT|Claude|Gemini|Llama|Grok|Mistral|DeepSeek|Qwen|o\d|Phi|Copilot|ChatGPT)\b", re.I
 )
@@ -213,6 +228,26 @@ def _record(entry: Entry) -> dict[str, Any]:
     return {"id": entry.id, "name": entry.name, "label": entry.label.value, "attrs": attrs}
 
 
+# Places and institutions named after people ("George Washington University").
+_NAMED_AFTER = re.compile(
+    r"\b(University|College|School|Foundation|Hospital|Services|Management|Trust|Museum|"
+    r"Airport|Street|Square|Park|Avenue|Road|Hall|Prize|Award|Fund|Associates|Consulting)\b"
+)
+
+
+def _given_name_first(name: str) -> bool:
+    """Two or three name-shaped words, the first a known given name, no organisation word."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and words[0] in given_names()
+        and all(_NAME_TOKEN.match(word) for word in words)
+        and not any(
+            words.search(name) for words in (_GOV_WORDS, _COMPANY_WORDS, _INTL_WORDS, _NAMED_AFTER)
+        )
+    )
+
+
 class EntityLinker:
     """The component behind the ``policyradar_entities`` factory."""
 
@@ -252,6 +287,8 @@ class EntityLinker:
                 continue  # "Cybersecurity Minister ...": part of a title, not an organisation
             name = normalise_name(ent.text)
             label = classify_unknown(ent.label_, name)
+            if label is None and _given_name_first(name):
+                label = "PERSON"  # a name the model took for a place or a product
             if label is None:
                 continue
             entry = self.gazetteer.resolve(name, text)
@@ -292,6 +329,8 @@ class EntityLinker:
             return None
         if span.start > 0 and doc[span.start - 1].text in _HONORIFICS:
             return Span(doc, span.start, span.end, label="PERSON")  # "Dame Eleanor Hartley"
+        if _given_name_first(span.text):
+            return Span(doc, span.start, span.end, label="PERSON")  # "Hiro Tanabe"
         if not _PERSON_APPOSITION.match(text[span.end_char : span.end_char + 120]):
             return None
         start = span.start

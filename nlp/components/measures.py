@@ -175,6 +175,14 @@ def _blank(text: str, pattern: re.Pattern[str] | None) -> str:
     return pattern.sub(lambda match: " " * len(match.group(0)), text)
 
 
+def _is_heading(sentence: str) -> bool:
+    """A short line without closing punctuation ("Recommended actions", "Why access is
+    limited") titles a section; it states nothing."""
+    return not sentence.rstrip().endswith((".", "!", "?", '"', "”", ":", ";", ")")) and (
+        len(sentence.split()) <= 8
+    )
+
+
 def _is_question(sentence: str) -> bool:
     stripped = sentence.rstrip(' ”"’')
     return stripped.endswith("?") or bool(re.match(r"^Q\s*[:.]", sentence))
@@ -219,8 +227,8 @@ def find_measures(
             if label in ("GOV_BODY", "INTL_BODY", "COMPANY") and start <= m_start and m_end <= end:
                 masked[m_start - start : m_end - start] = "X" * (m_end - m_start)
         cue_text = "".join(masked)
-        if _is_question(cue_text):
-            continue  # a question asks about a measure; it does not state one
+        if _is_question(cue_text) or _is_heading(sentence):
+            continue  # a question asks about a measure, a heading names one: neither states it
         types = []
         for kind, patterns in cues.types.items():
             text_for_kind = _blank(cue_text, cues.passing.get(kind))  # once per type, not per cue

@@ -30,7 +30,7 @@ from policyradar.models import Entity, Quote
 
 _SPEECH = re.compile(
     r"\b(said|says|say|added|adds|told|warned|warns|noted|stressed|explained|argued|wrote|asked|"
-    r"insisted|cautioned|declared|commented|remarked|according to|put it|stated|replied)\b",
+    r"insisted|cautioned|declared|commented|remarked|according to|put it|stated|replied|reads)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
@@ -53,6 +53,7 @@ _SHORT_NAME = re.compile(
     r"\b([A-Z][\w-]+)\s+(?:official|officials|spokesperson|spokesman|spokeswoman|"
     r"representative)\b"
 )
+_ADDRESSEE = re.compile(r"\b(told|tells|telling|informed|interview with)\s+(the\s+)?$", re.I)
 _OPENERS = {"“": "”", '"': '"'}
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
@@ -105,7 +106,14 @@ def _last_end(text: str, before: int) -> int:
 
 
 def _speaker_in(clause: str, offset: int, mentions: list[_Mention]) -> str | None:
-    inside = [m for m in mentions if offset <= m.start and m.end <= offset + len(clause)]
+    inside = [
+        m
+        for m in mentions
+        if offset <= m.start
+        and m.end <= offset + len(clause)
+        # "she told the Financial Times": who is told is not who speaks
+        and not _ADDRESSEE.search(clause[: m.start - offset])
+    ]
     people = [m for m in inside if m.label == "PERSON"]
     if people:
         return people[0].name

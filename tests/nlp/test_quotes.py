@@ -34,3 +34,16 @@ def test_unnamed_spokesperson_speaks_for_the_company_and_scare_quotes_are_skippe
     assert quotes(text) == [
         ("Every finding went straight to our engineers,", "Mizuho Financial Group"),
     ]
+
+
+def test_who_is_told_is_not_the_speaker() -> None:
+    text = (
+        "Sarah Lyle, a director at the Bank of England, spoke in London on Monday. "
+        "“The risk is real,” she told the Financial Times."
+    )
+    assert quotes(text) == [("The risk is real,", "Sarah Lyle")]
+
+
+def test_a_statement_that_reads() -> None:
+    text = "“Firms must act now,” reads the statement from the Financial Conduct Authority."
+    assert quotes(text) == [("Firms must act now,", "Financial Conduct Authority")]
