@@ -31,6 +31,7 @@ _ABBREVIATIONS = re.compile(
     r"\b(?:U\.S|U\.K|Mr|Ms|Mrs|Dr|Prof|St|No|Co|Inc|Ltd|Corp|vs|e\.g|i\.e)\.$"
 )
 _LIST_NUMBER = re.compile(r"\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-z][.)]")
+_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z0-9]{1,2}\)|[•▪●–-])\s")
 _REPORTING = re.compile(r"\b(said|says|announced|told|stated|added|noted|according to)\b", re.I)
 _GENERIC_BODY = re.compile(
     r"\b(the|its) (agency|ministry|regulator|centre|center|institute|bank|department|authority|"
@@ -85,13 +86,20 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     )
 
 
+# A sentence ends at . ! ? before a space and a capital, a quotation mark or a digit; at a line
+# break; and before the items of a run-in list ("decided to: (a) ...; (b) ...", "• ...").
+_BOUNDARY = re.compile(
+    r"[.!?][”\"’]?(?=\s+[\"“‘A-Z0-9])|\n+|(?<=[;:,.])\s+(?:and\s+|or\s+)?(?=\([a-z0-9]{1,2}\)\s)"
+    r"|\s+(?=[•▪●]\s)"
+)
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: ends at . ! ? (not after abbreviations or a paragraph number such as
-    "1." or "3.2") before a space and a capital, a quotation mark or a digit, and at line
-    breaks."""
+    """Sentence spans (see ``_BOUNDARY``); a full stop after an abbreviation or a paragraph
+    number such as "1." or "3.2" ends nothing."""
     spans = []
     start = 0
-    for match in re.finditer(r"[.!?][”\"’]?(?=\s+[\"“‘A-Z0-9])|\n+", text):
+    for match in re.finditer(_BOUNDARY, text):
         end = match.end()
         if match.group(0).startswith((".",)) and _ABBREVIATIONS.search(text[start:end]):
             continue
@@ -218,8 +226,11 @@ def find_measures(
     mentions = _mentions(entities)
     countries = {e.name: _country_of(e) for e in entities}
     found: list[Measure] = []
+    recommending = False  # inside the items of a list introduced by a recommendation
     for start, end in sentences(text):
         sentence = text[start:end]
+        item = bool(_LIST_ITEM.match(sentence))
+        recommending = recommending and item
         # Cue words inside names ("International Monetary Fund", "Financial Stability Board")
         # say nothing about what the sentence does: blank the names of bodies and companies.
         masked = list(sentence)
@@ -238,6 +249,10 @@ def find_measures(
             cue_text, [m for m in mentions if start <= m[0] and m[1] <= end], countries
         ):
             types.remove(MeasureType.INTERNATIONAL_COOPERATION)
+        if recommending:
+            types = [MeasureType.GUIDANCE]  # "We recommend that firms: • patch ...; • test ..."
+        elif sentence.rstrip().endswith(":") and cues.recommendation.search(cue_text):
+            recommending = True
         if not types:
             continue
         if MeasureType.GUIDANCE in types and cues.recommendation.search(cue_text):
