@@ -39,12 +39,14 @@ _TITLES = re.compile(
     r"^(?:(?:Prime|Deputy|Vice|Digital|Finance|Foreign|Cybersecurity|Chief|Cabinet|Economy|"
     r"Trade|Economic|Security|Defence|Defense|Home|Interior)\s+)*"
     r"(?:Minister|Secretary|President|Chancellor|Governor|Commissioner|Director|Chair(?:man|woman)?|"
-    r"CEO|Chief|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Sir|Dame|Senator|Rep\.?|General)\s+",
+    r"CEO|Chief|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Sir|Dame|Senator|Rep\.?|General|Councillor|"
+    r"Councilor|Cllr\.?|Representative|Mayor|Judge|Lord|Lady|Baroness)\s+",
 )
 _GOV_WORDS = re.compile(
     r"\b(Ministry|Minister|Agency|Department|Authority|Commission|Cabinet|Government|Parliament|"
     r"Diet|Congress|Senate|Bureau|Office|Council|Institute|Centre|Center|Service|Regulator|"
-    r"Reserve|Treasury|Administration|Directorate|Secretariat|Police|Central Bank|Bank of)\b"
+    r"Reserve|Treasury|Administration|Directorate|Secretariat|Police|Central Bank|Bank of|"
+    r"Committee|Assembly|House of|Court|Tribunal|Inspectorate|Ombudsman)\b"
 )
 _INTL_WORDS = re.compile(
     r"\b(G7|G20|United Nations|UN|International|World|Organisation|Organization|Union|Forum|"
@@ -187,7 +189,15 @@ _GENERIC = {
 
 def normalise_name(text: str) -> str:
     """Strip titles, possessives, quotes and extra spaces from a model entity's text."""
-    name = " ".join(text.split()).strip(" '\"“”‘’,.;:()")
+    name = " ".join(text.split())
+    name = re.split(r"\s*\(", name)[0]  # "Eleanor Marsh (Chair"
+    # "University of Edinburgh — News", "MELBOURNE — Riverton Bank": a heading or a dateline
+    # joined to the name by a dash; keep the part that is not in capitals or a section word.
+    parts = [p for p in re.split(r"\s+[—–]\s+|\s*[—–]\s*", name) if p.strip()]
+    if len(parts) > 1:
+        named = [p for p in parts if not p.isupper() and p.strip() not in _TOPIC_WORDS]
+        name = named[0] if named else parts[0]
+    name = name.strip(" '\"“”‘’,.;:()•")
     name = re.sub(r"(?:'s|’s|')$", "", name)
     name = re.sub(r"^(?:the|The)\s+", "", name)
     name = re.sub(r"^Q\d+\s+", "", name)  # a question number in a hearing transcript
@@ -204,21 +214,45 @@ def classify_unknown(model_label: str, name: str) -> str | None:
     """
     if not name or name.lower() in _GENERIC or len(name) < 2 or name in _DOMAIN_WORDS:
         return None
+    if name in _TIME_ZONES or re.fullmatch(r"[A-Z]{2,5}[ -]?\d+", name):
+        return None  # "09:40 BST", "CPS 234", "UIN 48213"
+    if _NOT_AN_ACTOR.search(name) or all(word in _TOPIC_WORDS for word in name.split()):
+        return None
     if model_label == "PERSON":
+        if _ORG_TAIL.search(name):
+            return "COMPANY"  # "Kestrel Networks", "Corvalis Software"
         # A lone capitalised word is as often a sentence-initial noun as a name; surnames of
         # people named in full are linked separately.
         return "PERSON" if " " in name else None
-    if _NOT_AN_ACTOR.search(name):
-        return None
     if model_label == "ORG":
-        if _INTL_WORDS.search(name):
+        head = _head_word(name)
+        if _INTL_WORDS.search(name) and not _GOV_WORDS.fullmatch(head):
             return "INTL_BODY"
+        if _GOV_WORDS.fullmatch(head):
+            return "GOV_BODY"  # "Council of Financial Regulators", "Authority for the ..."
         if _GOV_WORDS.search(name) and not _COMPANY_WORDS.search(name.replace("Bank of", "")):
             return "GOV_BODY"
         return "COMPANY"
     if model_label == "PRODUCT" and _MODEL_NAME.search(name):
         return "AI_MODEL"
     return None
+
+
+def _is_dateline(doc: Doc, ent: Span, text: str) -> bool:
+    """A place in capitals opening a paragraph ("OTTAWA —", "MUMBAI, May 20 (PTI) -")."""
+    if not ent.text.isupper() or len(ent) > 3:
+        return False
+    opening = text[: ent.start_char].rstrip(" ")
+    return (opening == "" or opening.endswith("\n")) and bool(
+        re.match(r"\s*[,—–(-]", text[ent.end_char : ent.end_char + 3])
+    )
+
+
+def _head_word(name: str) -> str:
+    """The head noun of a name: the word before its first "of/for/on" ("Council of Financial
+    Regulators" -> "Council"), else its last word."""
+    before = re.split(r"\s+(?:of|for|on)\s+", name)[0].split()
+    return before[-1] if before else name
 
 
 def _record(entry: Entry) -> dict[str, Any]:
@@ -228,6 +262,138 @@ def _record(entry: Entry) -> dict[str, Any]:
     return {"id": entry.id, "name": entry.name, "label": entry.label.value, "attrs": attrs}
 
 
+# The last word of a company, product or document that the model called a person
+# ("Kestrel Networks", "Coastline Mutual", "Budget Proposal").
+_ORG_TAIL = re.compile(
+    r"\b(Networks?|Software|Intelligence|Security|Mutual|Ratings|Insurance|Labs?|AI|Systems|"
+    r"Solutions|Technologies|Analytics|Research|Ventures|Capital|Partners|Consulting|Media|News|"
+    r"Bank|Pay|Cloud|Group|Holdings|Proposal|Statement|Bill|Report|Act|OS)$"
+)
+# Capitalised topic words: a name made only of these is a heading or a topic, not a body
+# ("Digital Policy", "Banking Supervision", "Cyber Security", "Participant Services").
+_TOPIC_WORDS = frozenset(
+    [
+        "Digital",
+        "Policy",
+        "Banking",
+        "Supervision",
+        "Financial",
+        "Finance",
+        "Markets",
+        "Market",
+        "Cyber",
+        "Security",
+        "Services",
+        "Participant",
+        "Information",
+        "Technology",
+        "Technologies",
+        "Data",
+        "Risk",
+        "Risks",
+        "Resilience",
+        "Innovation",
+        "Science",
+        "Research",
+        "Sharing",
+        "Threat",
+        "Threats",
+        "Intelligence",
+        "Defence",
+        "Defense",
+        "Cybersecurity",
+        "AI",
+        "Artificial",
+        "Operational",
+        "Stability",
+        "Payments",
+        "Payment",
+        "Systems",
+        "Infrastructure",
+        "Critical",
+        "National",
+        "Public",
+        "Private",
+        "Sector",
+        "Affairs",
+        "Home",
+        "Economic",
+        "Economy",
+        "Justice",
+        "State",
+        "Council",
+        "Commonwealth",
+        "Households",
+        "Coordinated",
+        "Response",
+        "Incident",
+        "Management",
+        "Governance",
+        "Compliance",
+        "Strategy",
+        "Network",
+        "Networks",
+        "Cloud",
+        "Digitalisation",
+        "Frontier",
+        "Advanced",
+        "Emerging",
+        "Regulation",
+        "Regulatory",
+        "Consumer",
+        "Protection",
+        "Fraud",
+        "Trade",
+        "Industry",
+        "Energy",
+        "Health",
+        "Transport",
+        "Telecommunications",
+        "Internet",
+        "Online",
+        "Safety",
+        "Weekly",
+        "Bulletin",
+        "News",
+        "Press",
+        "Update",
+        "Notice",
+        "Release",
+        "Media",
+        "Advisory",
+        "ID",
+    ]
+)
+_TIME_ZONES = frozenset(
+    [
+        "BST",
+        "GMT",
+        "UTC",
+        "CET",
+        "CEST",
+        "EET",
+        "EEST",
+        "JST",
+        "KST",
+        "SGT",
+        "HKT",
+        "IST",
+        "EST",
+        "EDT",
+        "CST",
+        "CDT",
+        "MST",
+        "MDT",
+        "PST",
+        "PDT",
+        "AEST",
+        "AEDT",
+        "ACST",
+        "AWST",
+        "NZST",
+        "NZDT",
+    ]
+)
 # Places and institutions named after people ("George Washington University").
 _NAMED_AFTER = re.compile(
     r"\b(University|College|School|Foundation|Hospital|Services|Management|Trust|Museum|"
@@ -248,6 +414,12 @@ def _given_name_first(name: str) -> bool:
     )
 
 
+# "(RUSI)", "(NCSC-UK)", "(Cyber Centre)" right after a name defines its short form.
+_DEFINITION = re.compile(
+    r"\s*\((?:the\s+)?([A-Z][A-Za-z0-9&.-]*[A-Z][A-Za-z0-9&-]*|[A-Z][a-z]+ [A-Z][a-z]+)\)"
+)
+
+
 class EntityLinker:
     """The component behind the ``policyradar_entities`` factory."""
 
@@ -258,6 +430,15 @@ class EntityLinker:
         for start in range(0, len(forms), 2000):
             chunk = forms[start : start + 2000]
             self.matcher.add("GAZ", [nlp.make_doc(form) for form in chunk])
+        self.upper_forms = {
+            form.upper(): form
+            for form, ids in gazetteer.forms.items()
+            if len(form) > 4
+            and not form.isupper()
+            and all(gazetteer.entries[i].label.value in ("COUNTRY", "INTL_BODY") for i in ids)
+        }
+        self.upper_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.upper_matcher.add("GAZ_UPPER", [nlp.make_doc(form) for form in self.upper_forms])
 
     def __call__(self, doc: Doc) -> Doc:
         """Replace ``doc.ents`` with canonical PolicyRadar entities."""
@@ -271,13 +452,53 @@ class EntityLinker:
                 labelled = Span(doc, start, end, label=entry.label.value)
                 labelled._.pr_entity = _record(entry)
                 spans.append(labelled)
+        spans.extend(self._capitalised(doc, text))
         gazetteer_spans = filter_spans(spans)
         taken = {i for span in gazetteer_spans for i in range(span.start, span.end)}
         model_spans = list(self._from_model(doc, taken, text))
         final = filter_spans([*gazetteer_spans, *model_spans])
+        final = self._abbreviations(doc, text, final)
         final.extend(self._surnames(doc, final))
         doc.ents = filter_spans(final)
         return doc
+
+    def _capitalised(self, doc: Doc, text: str) -> list[Span]:
+        """Countries and international bodies written in capitals, as in section headings
+        ("UNITED STATES", "EUROPEAN UNION")."""
+        found = []
+        for _, start, end in self.upper_matcher(doc):
+            span = doc[start:end]
+            entry = self.gazetteer.resolve(self.upper_forms[span.text], text)
+            if entry is not None:
+                labelled = Span(doc, start, end, label=entry.label.value)
+                labelled._.pr_entity = _record(entry)
+                found.append(labelled)
+        return found
+
+    @staticmethod
+    def _abbreviations(doc: Doc, text: str, spans: list[Span]) -> list[Span]:
+        """ "The Royal United Services Institute (RUSI)": an abbreviation a text defines in
+        brackets after a name is that entity wherever it appears in the text."""
+        defined: dict[str, dict[str, Any]] = {}
+        for span in spans:
+            record = span._.pr_entity
+            match = _DEFINITION.match(text, span.end_char)
+            if record and record["label"] != "PERSON" and match:
+                defined.setdefault(match.group(1), record)
+        if not defined:
+            return spans
+        kept = [s for s in spans if s.text not in defined or s._.pr_entity is defined[s.text]]
+        taken = {i for s in kept for i in range(s.start, s.end)}
+        for short, record in defined.items():
+            for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+                found = doc.char_span(match.start(), match.end())
+                if found is None or any(i in taken for i in range(found.start, found.end)):
+                    continue
+                linked = Span(doc, found.start, found.end, label=record["label"])
+                linked._.pr_entity = record
+                kept.append(linked)
+                taken.update(range(found.start, found.end))
+        return kept
 
     def _from_model(self, doc: Doc, taken: set[int], text: str) -> Iterable[Span]:
         for ent in doc.ents:
@@ -285,6 +506,8 @@ class EntityLinker:
                 continue
             if ent.end < len(doc) and doc[ent.end].text in _TITLE_FOLLOWERS:
                 continue  # "Cybersecurity Minister ...": part of a title, not an organisation
+            if _is_dateline(doc, ent, text):
+                continue
             name = normalise_name(ent.text)
             label = classify_unknown(ent.label_, name)
             if label is None and _given_name_first(name):

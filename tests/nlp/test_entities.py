@@ -45,3 +45,33 @@ def test_offsets_match_the_text() -> None:
     names = {e.name for e in doc_entities(doc)}
     assert {"G7 Cyber Expert Group", "Anthropic", "Claude Mythos"} <= names
     assert "G7" not in names  # the nested body is one entity
+
+
+def test_an_abbreviation_defined_in_brackets_is_that_entity() -> None:
+    found = entities(
+        "The Harbour Cyber Institute (HCI) met on Monday. HCI said it would publish a paper."
+    )
+    names = [key for key in found if "Harbour" in key[1]]
+    assert len(names) == 1
+    assert found[names[0]].count("HCI") == 2
+    assert not [key for key in found if key[1] == "HCI"]
+
+
+def test_capitalised_headings_datelines_and_time_zones() -> None:
+    found = entities(
+        "OTTAWA — Officials met at 09:40 BST.\n\nUNITED STATES\n\nThe Treasury issued a note."
+    )
+    assert ("COUNTRY", "United States") in found
+    assert not [key for key in found if key[1] in ("OTTAWA", "BST")]
+
+
+def test_company_shaped_names_and_bodies_by_their_head_word() -> None:
+    found = entities(
+        "Analysts at Corvalis Software said the Council of Payment Regulators of Elbonia would "
+        "meet. The Banking Supervision team agreed."
+    )
+    assert ("COMPANY", "Corvalis Software") in found
+    assert ("GOV_BODY", "Council of Payment Regulators of Elbonia") in found or not [
+        key for key in found if "Council" in key[1] and key[0] != "GOV_BODY"
+    ]
+    assert not [key for key in found if key[1] == "Banking Supervision"]
