@@ -32,6 +32,13 @@ _ABBREVIATIONS = re.compile(
 )
 _LIST_NUMBER = re.compile(r"\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-z][.)]")
 _LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z0-9]{1,2}\)|[•▪●–-])\s")
+_BINDING = re.compile(
+    r"\b(binding|mandatory|must|order(s|ed)?|emergency directive|take effect)\b", re.I
+)
+# Words of joint action: international cooperation when the document names two countries.
+_JOINT = re.compile(
+    r"\b(joint|jointly|dialogue|delegations?|both sides|the two (countries|sides))\b", re.I
+)
 _REPORTING = re.compile(r"\b(said|says|announced|told|stated|added|noted|according to)\b", re.I)
 _GENERIC_BODY = re.compile(
     r"\b(the|its) (agency|ministry|regulator|centre|center|institute|bank|department|authority|"
@@ -227,6 +234,8 @@ def find_measures(
     countries = {e.name: _country_of(e) for e in entities}
     found: list[Measure] = []
     recommending = False  # inside the items of a list introduced by a recommendation
+    # A document naming two or more countries: its "joint" actions are between them.
+    bilateral = len({countries.get(e.name) for e in entities if e.label.value == "COUNTRY"}) >= 2
     for start, end in sentences(text):
         sentence = text[start:end]
         item = bool(_LIST_ITEM.match(sentence))
@@ -245,8 +254,11 @@ def find_measures(
             text_for_kind = _blank(cue_text, cues.passing.get(kind))  # once per type, not per cue
             if any(p.search(text_for_kind) for p in patterns):
                 types.append(kind)
-        if MeasureType.INTERNATIONAL_COOPERATION in types and not _international(
-            cue_text, [m for m in mentions if start <= m[0] and m[1] <= end], countries
+        if MeasureType.INTERNATIONAL_COOPERATION in types and not (
+            _international(
+                cue_text, [m for m in mentions if start <= m[0] and m[1] <= end], countries
+            )
+            or (bilateral and _JOINT.search(cue_text))
         ):
             types.remove(MeasureType.INTERNATIONAL_COOPERATION)
         if recommending:
@@ -256,15 +268,19 @@ def find_measures(
         if not types:
             continue
         if MeasureType.GUIDANCE in types and cues.recommendation.search(cue_text):
-            types = [t for t in types if t in (MeasureType.GUIDANCE, MeasureType.RISK_WARNING)]
+            # A recommendation is guidance only, unless it is made binding.
+            keep = [MeasureType.GUIDANCE, MeasureType.RISK_WARNING]
+            if _BINDING.search(cue_text):
+                keep.append(MeasureType.REGULATION)
+            types = [t for t in types if t in keep]
         if MeasureType.DIRECTIVE in types and MeasureType.RISK_WARNING in types:
             types.remove(MeasureType.RISK_WARNING)  # an instruction about a threat is no warning
         actor, actor_label = _actor(text, start, end, mentions)
         date = next((d.value for d in dates if start <= d.start < end and d.value), None)
         status = _status(sentence, cues)
         for kind in types:
-            if kind is MeasureType.RISK_WARNING and actor_label not in _OFFICIAL_LABELS:
-                continue
+            if kind is MeasureType.RISK_WARNING and actor_label in ("COMPANY", "AI_MODEL"):
+                continue  # companies' and experts' warnings are not official risk warnings
             if kind is MeasureType.INTERNATIONAL_COOPERATION and actor_label == "COMPANY":
                 continue  # cooperation between governments, not a company's partnerships
             found.append(
