@@ -192,9 +192,12 @@ def _blank(text: str, pattern: re.Pattern[str] | None) -> str:
 
 def _is_heading(sentence: str) -> bool:
     """A short line without closing punctuation ("Recommended actions", "Why access is
-    limited") titles a section; it states nothing."""
-    return not sentence.rstrip().endswith((".", "!", "?", '"', "”", ":", ";", ")")) and (
-        len(sentence.split()) <= 8
+    limited") titles a section; it states nothing. A numbered headline ("1. Regulator sets
+    deadline") is an item of a digest, not a heading."""
+    return (
+        not sentence.rstrip().endswith((".", "!", "?", '"', "”", ":", ";", ")"))
+        and len(sentence.split()) <= 8
+        and not _LIST_NUMBER.match(sentence.split()[0] if sentence.split() else "")
     )
 
 
