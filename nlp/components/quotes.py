@@ -139,9 +139,22 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
     previous_is_person = False
     for start, end in _segments(text):
         inner = text[start:end]
-        if len(inner.split()) < 4 and not inner.rstrip().endswith((",", ".", "!", "?")):
-            continue  # a scare quote or a term in marks ("patch gap"), not speech
         sentence_start, sentence_end = _sentence_bounds(text, start - 1, end + 1)
+        if len(inner.split()) < 4 and not inner.rstrip().endswith((",", ".", "!", "?")):
+            # A term in marks ("patch gap") is no speech, but a person's words quoted inside
+            # reported speech are: `Mehta said the team was "badly understaffed"`.
+            lead = text[sentence_start : start - 1]
+            if not (_fragment_of_speech(lead) and _speaker_in(lead, sentence_start, mentions)):
+                continue
+            quotes.append(
+                Quote(
+                    speaker=_speaker_in(lead, sentence_start, mentions),
+                    start=start,
+                    end=end,
+                    text=inner,
+                )
+            )
+            continue
         after = text[end + 1 : sentence_end]
         before = text[sentence_start : start - 1]
         speaker: str | None = None
@@ -181,6 +194,22 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
         previous_end, previous_speaker = end, speaker
         previous_is_person = speaker is not None and speaker in people
     return quotes
+
+
+_TERM_MARKERS = re.compile(
+    r"(\bso-called|\bdubbed|\bknown as|\bcalls?|\btermed|\bnicknamed|"
+    r"\bthe|\ba|\ban|\bits|\btheir)\s*$",
+    re.I,
+)
+_REPORTED_SPEECH = re.compile(
+    r"\b(said|says|saying|told|telling|described|calling|called|warned)\b", re.I
+)
+
+
+def _fragment_of_speech(lead: str) -> bool:
+    """Whether a short phrase in marks after ``lead`` quotes someone's words: reported
+    speech before it, and no marker of a term ("so-called", "the", "dubbed")."""
+    return bool(_REPORTED_SPEECH.search(lead)) and not _TERM_MARKERS.search(lead)
 
 
 def _short_name_speaker(clause: str, mentions: list[_Mention], before: int) -> str | None:

@@ -47,3 +47,11 @@ def test_who_is_told_is_not_the_speaker() -> None:
 def test_a_statement_that_reads() -> None:
     text = "“Firms must act now,” reads the statement from the Financial Conduct Authority."
     assert quotes(text) == [("Firms must act now,", "Financial Conduct Authority")]
+
+
+def test_a_persons_words_quoted_inside_reported_speech_but_not_terms() -> None:
+    text = (
+        "Rohan Iyer, an opposition lawmaker, said the cyber team was “badly understaffed” and "
+        "warned about the so-called “patch gap” in ministries."
+    )
+    assert quotes(text) == [("badly understaffed", "Rohan Iyer")]
