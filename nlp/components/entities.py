@@ -123,7 +123,7 @@ _NOT_AN_ACTOR = re.compile(
     # Capitalised topic phrases, section headings and document titles the model calls ORG
     # ("Frontier AI", "Supervisory Risk", "Cross-Ministerial Meeting", "Financial Stability
     # Review"): no organisation is named like that, and real ones are in the gazetteer.
-    r"\b(Review|Meeting|Models?|Risk|Risks|Affairs|Resilience|Response|Outlook|Update|Briefing|"
+    r"\b(Review|Meeting|Models?|Risk|Risks|Affairs|Resilience|Response|Outlook|Update|Briefing|ID|"
     r"Product ID)$|"
     r"^(Frontier|Advanced|Supervisory|National Resilience)\b|^(CBEST|TIBER(-EU)?|FTSE( \d+)?)$"
 )

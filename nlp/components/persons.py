@@ -30,7 +30,22 @@ _TITLE_BEFORE = re.compile(
 _PLACE_WORDS = re.compile(
     r"^(?:U\.S\.|US|UK|U\.K\.|Japan(?:’s|'s)?|Japanese|British|American|French|German|Italian|Canadian|EU)\s+"
 )
-_APPOSITION = re.compile(r"^,\s+(?:who\s+)?(?:an?\s+|the\s+)?([^,.;:“”\"]+)")
+# ", 54," (an age) may stand between a name and its apposition.
+_APPOSITION = re.compile(r"^,\s+(?:\d{1,3},\s+)?(?:who\s+)?(?:an?\s+|the\s+)?([^,.;:“”\"?]+)")
+# An apposition that opens with a verb is the rest of a sentence, not a title ("said in a
+# statement", "put it to me bluntly").
+_CLAUSE = re.compile(
+    r"^(said|says|told|tells|put|puts|has|have|had|is|was|were|are|added|adds|warned|noted|"
+    r"argued|asked|wrote|explained|stressed|speaking|according)\b",
+    re.I,
+)
+_DEMONYM = re.compile(
+    r"^(?:Japanese|British|American|French|German|Italian|Canadian|Norwegian|Swedish|Danish|"
+    r"Finnish|Dutch|Swiss|Korean|South Korean|Australian|Indian|Singaporean|Chinese|Spanish|"
+    r"Irish|Belgian|Austrian|Polish|European)\s+"
+)
+# "Torvane's chief information security officer": the owner is the affiliation.
+_OWNER = re.compile(r"^([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})(?:’s|'s)\s+(.+)$")
 _BODY_LABELS = ("GOV_BODY", "INTL_BODY", "COMPANY")
 _GENERIC_NOUNS = (
     r"agency|ministry|group|company|bank|association|institute|centre|center|regulator|firm|"
@@ -150,8 +165,10 @@ def _from_apposition(text: str, end: int, bodies: list[tuple[int, int, str]]) ->
     phrase_start = end + match.start(1)
     phrase_end = end + match.end(1)
     phrase = text[phrase_start:phrase_end].strip()
+    if _CLAUSE.match(phrase):
+        return {}
     phrase = re.split(r"\s+who\s+", phrase)[0]
-    phrase = _PLACE_POSSESSIVE.sub("", phrase)
+    phrase = _DEMONYM.sub("", _PLACE_POSSESSIVE.sub("", phrase))
     inside = [b for b in bodies if phrase_start <= b[0] and b[1] <= phrase_start + len(phrase)]
     if not inside:
         # "Duncan Reid, Executive Director for Supervisory Risk, Bank of England;": a
@@ -174,16 +191,30 @@ def _from_apposition(text: str, end: int, bodies: list[tuple[int, int, str]]) ->
         if body:
             attrs["affiliation"] = body
         return attrs
+    owned = _OWNER.match(phrase)
+    if owned and not _GENERIC_POSSESSIVE.search(phrase):
+        owner = owned.group(1)
+        # "Northvale's CISO" is the "Northvale Bank" named elsewhere in the text
+        longer = sorted({b[2] for b in bodies if b[2].startswith(owner + " ")}, key=len)
+        exact = next((b[2] for b in inside if text[b[0] : b[1]] == owner), None)
+        known = exact if exact and exact != owner else next(iter(longer), exact)
+        return {"role": owned.group(2), "affiliation": known or owner}
     if not inside:
         # "a banking analyst at Peel Hunt": an employer the tagger does not know by name.
-        employer = re.match(r"^(.+?)\s+at\s+((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,3})$", phrase)
+        employer = re.match(
+            r"^(.+?)\s+at\s+(?:[\w-]+-based\s+|[a-z-]+\s+){0,3}"
+            r"((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*){0,3})$",
+            phrase,
+        )
         if employer:
             return {"role": employer.group(1), "affiliation": employer.group(2)}
         return {"role": phrase} if len(phrase.split()) <= 8 else {}
     b_start, b_end, name = inside[0]
     surface = text[b_start:b_end]
     at = re.search(
-        rf"\s+(?:at|with|from)\s+(?:the\s+)?{re.escape(surface)}\b", phrase
+        rf"\s+(?:at|with|from)\s+(?:the\s+)?(?:[\w-]+-based\s+|[a-z-]+\s+){{0,3}}"
+        rf"{re.escape(surface)}\b",
+        phrase,
     ) or re.search(rf"\s+(?:of|for)\s+(?:the\s+)?{re.escape(surface)}$", phrase)
     if at:
         role = phrase[: at.start()]

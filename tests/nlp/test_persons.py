@@ -79,3 +79,20 @@ def test_the_body_ending_a_title_of_x_is_dropped_from_the_role() -> None:
 def test_an_unknown_employer_after_at() -> None:
     found = people("“Costs will rise,” said Ravi Dutta, a banking analyst at Peel Hunt.")
     assert found["Ravi Dutta"] == {"role": "banking analyst", "affiliation": "Peel Hunt"}
+
+
+def test_an_owner_before_the_title_an_age_and_a_clause_that_is_no_title() -> None:
+    found = people(
+        "Northvale Bank opened a new cyber unit. Priya Rao, Northvale's chief information "
+        "security officer, said it was ready. Emi Kato, 52, director-general of the National "
+        "Cybersecurity Office, agreed. Lukas Brenner, said in a statement that it was."
+    )
+    assert found["Priya Rao"] == {
+        "role": "chief information security officer",
+        "affiliation": "Northvale Bank",
+    }
+    assert found["Emi Kato"] == {
+        "role": "director-general",
+        "affiliation": "National Cybersecurity Office",
+    }
+    assert "role" not in found.get("Lukas Brenner", {})
