@@ -125,7 +125,11 @@ _NOT_AN_ACTOR = re.compile(
     # Review"): no organisation is named like that, and real ones are in the gazetteer.
     r"\b(Review|Meeting|Models?|Risk|Risks|Affairs|Resilience|Response|Outlook|Update|Briefing|ID|"
     r"Product ID)$|"
-    r"^(Frontier|Advanced|Supervisory|National Resilience)\b|^(CBEST|TIBER(-EU)?|FTSE( \d+)?)$"
+    r"^(Frontier|Advanced|Supervisory|National Resilience)\b|^(CBEST|TIBER(-\w+)?|FTSE( \d+)?)$|"
+    # Documents, databases and titles ("Joint Statement", "Cyber AI Profile", "Notice on ...",
+    # "State for Science" from "Secretary of State for Science").
+    r"\b(Profile|Database|Statement|Benchmarks?|Proposal|Weekly|Hygiene|OS)$|"
+    r"\b(Profile|Framework) (for|on|of)\b|^(Notice|State)\b"
 )
 # Job nouns that precede an employer: "an analyst at X", "a partner at X".
 _JOB_NOUNS = {
@@ -214,7 +218,7 @@ def classify_unknown(model_label: str, name: str) -> str | None:
     """
     if not name or name.lower() in _GENERIC or len(name) < 2 or name in _DOMAIN_WORDS:
         return None
-    if name in _TIME_ZONES or re.fullmatch(r"[A-Z]{2,5}[ -]?\d+", name):
+    if name in _COMMON_ACRONYMS or name in _TIME_ZONES or re.fullmatch(r"[A-Z]{2,5}[ -]?\d+", name):
         return None  # "09:40 BST", "CPS 234", "UIN 48213"
     if _NOT_AN_ACTOR.search(name) or all(word in _TOPIC_WORDS for word in name.split()):
         return None
@@ -236,6 +240,12 @@ def classify_unknown(model_label: str, name: str) -> str | None:
     if model_label == "PRODUCT" and _MODEL_NAME.search(name):
         return "AI_MODEL"
     return None
+
+
+# Acronyms of things that are not bodies.
+_COMMON_ACRONYMS = frozenset(
+    ["MPs", "MEPs", "ICT", "IT", "OT", "CPS", "SMEs", "CISO", "CEO", "CTO", "API", "VPN", "PDF"]
+)
 
 
 def _is_dateline(doc: Doc, ent: Span, text: str) -> bool:
@@ -414,6 +424,7 @@ def _given_name_first(name: str) -> bool:
     )
 
 
+_BODY_LABELS = ("GOV_BODY", "INTL_BODY", "COMPANY")
 # "(RUSI)", "(NCSC-UK)", "(Cyber Centre)" right after a name defines its short form.
 _DEFINITION = re.compile(
     r"\s*\((?:the\s+)?([A-Z][A-Za-z0-9&.-]*[A-Z][A-Za-z0-9&-]*|[A-Z][a-z]+ [A-Z][a-z]+)\)"
@@ -458,6 +469,7 @@ class EntityLinker:
         model_spans = list(self._from_model(doc, taken, text))
         final = filter_spans([*gazetteer_spans, *model_spans])
         final = self._abbreviations(doc, text, final)
+        final = self._short_forms(doc, final)
         final.extend(self._surnames(doc, final))
         doc.ents = filter_spans(final)
         return doc
@@ -474,6 +486,35 @@ class EntityLinker:
                 labelled._.pr_entity = _record(entry)
                 found.append(labelled)
         return found
+
+    @staticmethod
+    def _short_forms(doc: Doc, spans: list[Span]) -> list[Span]:
+        """ "Northvale" after "Northvale Bank", "Kestrel" after "Kestrel Labs": a one-word name
+        the model found on its own is the longer unknown body that starts with it."""
+        longer: dict[str, list[dict[str, Any]]] = {}
+        for span in spans:
+            record = span._.pr_entity
+            if record and record.get("id") is None and record["label"] in _BODY_LABELS:
+                words = record["name"].split()
+                if len(words) > 1 and record not in longer.setdefault(words[0], []):
+                    longer[words[0]].append(record)
+        relinked = []
+        for span in spans:
+            record = span._.pr_entity
+            candidates = longer.get(record["name"], []) if record else []
+            names = {c["name"] for c in candidates}
+            if (
+                record
+                and record.get("id") is None
+                and " " not in record["name"]
+                and len(names) == 1
+            ):
+                linked = Span(doc, span.start, span.end, label=candidates[0]["label"])
+                linked._.pr_entity = candidates[0]
+                relinked.append(linked)
+            else:
+                relinked.append(span)
+        return relinked
 
     @staticmethod
     def _abbreviations(doc: Doc, text: str, spans: list[Span]) -> list[Span]:
@@ -522,6 +563,10 @@ class EntityLinker:
                 person = self._person_shaped(doc, span, taken, text)
                 if person is not None:
                     span, name, label = person, person.text, "PERSON"
+            if entry is None and label != "PERSON" and len(span) >= 2:
+                person = self._person_at_end(doc, span)
+                if person is not None:
+                    span, name, label = person, person.text, "PERSON"
             if entry is None and label == "PERSON" and self._employer_position(doc, span):
                 label = "COMPANY"  # "an analyst at Peel Hunt": a workplace, not a person
             if entry is not None:
@@ -531,6 +576,17 @@ class EntityLinker:
                 labelled = Span(doc, span.start, span.end, label=label)
                 labelled._.pr_entity = {"id": None, "name": name, "label": label, "attrs": {}}
             yield labelled
+
+    @staticmethod
+    def _person_at_end(doc: Doc, span: Span) -> Span | None:
+        """ "Minister for Digital Development and Information Josephine Teo": a title the
+        model took for an organisation, ending in a person's name (maybe cut before the
+        surname)."""
+        if len(span) >= 3 and _given_name_first(span[-2:].text):
+            return doc[span.end - 2 : span.end]
+        if span.end < len(doc) and _given_name_first(f"{span[-1].text} {doc[span.end].text}"):
+            return doc[span.end - 1 : span.end + 1]
+        return None
 
     @staticmethod
     def _employer_position(doc: Doc, span: Span) -> bool:

@@ -75,3 +75,13 @@ def test_company_shaped_names_and_bodies_by_their_head_word() -> None:
         key for key in found if "Council" in key[1] and key[0] != "GOV_BODY"
     ]
     assert not [key for key in found if key[1] == "Banking Supervision"]
+
+
+def test_documents_acronyms_and_a_person_at_the_end_of_a_title() -> None:
+    found = entities(
+        "The agencies issued a Joint Statement and a new Cyber AI Profile for MPs and ICT staff. "
+        "Minister for Digital Development and Information Josephine Teo welcomed it."
+    )
+    assert ("PERSON", "Josephine Teo") in found
+    for junk in ("Joint Statement", "Cyber AI Profile", "MPs", "ICT"):
+        assert not [key for key in found if key[1] == junk], junk
