@@ -272,7 +272,12 @@ def find_measures(
             continue
         if MeasureType.GUIDANCE in types and cues.recommendation.search(cue_text):
             # A recommendation is guidance only, unless it is made binding.
-            keep = [MeasureType.GUIDANCE, MeasureType.RISK_WARNING]
+            # Joint guidance is cooperation as well.
+            keep = [
+                MeasureType.GUIDANCE,
+                MeasureType.RISK_WARNING,
+                MeasureType.INTERNATIONAL_COOPERATION,
+            ]
             if _BINDING.search(cue_text):
                 keep.append(MeasureType.REGULATION)
             types = [t for t in types if t in keep]
