@@ -53,9 +53,15 @@ _SHORT_NAME = re.compile(
     r"\b([A-Z][\w-]+)\s+(?:official|officials|spokesperson|spokesman|spokeswoman|"
     r"representative)\b"
 )
+_BODIES = ("GOV_BODY", "INTL_BODY", "COMPANY")
 _ADDRESSEE = re.compile(r"\b(told|tells|telling|informed|interview with)\s+(the\s+)?$", re.I)
 _OPENERS = {"“": "”", '"': '"'}
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+# A full stop ends a sentence, except after a title or an abbreviation ("Rep. Jane Doyle").
+_SENTENCE_END = re.compile(
+    r"(?<!\bRep)(?<!\bSen)(?<!\bGov)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)(?<!\bGen)"
+    r"(?<!\bSt)(?<!\bNo)(?<!\bInc)(?<!\bCorp)(?<!\bLtd)(?<!\bCo)(?<!\bU\.S)(?<!\bU\.K)"
+    r"(?<!\bCalif)(?<!\bLt)(?<!\bJr)(?<!\bSr)[.!?](?=\s|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,8 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
                 speaker = _short_name_speaker(clause, mentions, start)
             if speaker is None and _NOMINAL.search(clause):
                 speaker = _last(mentions, start, ("GOV_BODY", "INTL_BODY", "COMPANY"))
+                if speaker is None and re.search(r"\b(letter|notice|circular)\b", clause, re.I):
+                    speaker = _first_body_after(mentions, end)  # signed at the foot
             if speaker is not None:
                 break
         if not attributed:
@@ -224,6 +232,11 @@ def _short_name_speaker(clause: str, mentions: list[_Mention], before: int) -> s
         ):
             return mention.name
     return None
+
+
+def _first_body_after(mentions: list[_Mention], after: int) -> str | None:
+    bodies = [m for m in mentions if m.start > after and m.label in _BODIES]
+    return bodies[0].name if bodies else None
 
 
 def _opens_paragraph(text: str, mark: int) -> bool:

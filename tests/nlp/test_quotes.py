@@ -55,3 +55,17 @@ def test_a_persons_words_quoted_inside_reported_speech_but_not_terms() -> None:
         "warned about the so-called “patch gap” in ministries."
     )
     assert quotes(text) == [("badly understaffed", "Rohan Iyer")]
+
+
+def test_a_title_abbreviation_does_not_end_the_sentence_and_a_letter_speaks_for_its_signer() -> (
+    None
+):
+    assert quotes('"We are behind," said Rep. Jane Doyle at the hearing.') == [
+        ("We are behind,", "Jane Doyle")
+    ]
+    letter = (
+        "Dear CEO,\n\nWe are writing to set out our expectations. "
+        '"Boards should own this risk," the letter says.\n\nYours sincerely,\nAnna Berg\n'
+        "Executive Director, Prudential Regulation Authority"
+    )
+    assert quotes(letter) == [("Boards should own this risk,", "Prudential Regulation Authority")]
