@@ -77,8 +77,9 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     """Read and compile the cue lists."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Cues(
+        # One alternation per type: a single search per sentence instead of one per cue.
         types={
-            MeasureType(name): [re.compile(pattern, re.I) for pattern in patterns]
+            MeasureType(name): [re.compile("|".join(f"(?:{p})" for p in patterns), re.I)]
             for name, patterns in data["types"].items()
         },
         status={
