@@ -40,7 +40,7 @@ _TITLES = re.compile(
     r"Trade|Economic|Security|Defence|Defense|Home|Interior)\s+)*"
     r"(?:Minister|Secretary|President|Chancellor|Governor|Commissioner|Director|Chair(?:man|woman)?|"
     r"CEO|Chief|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Sir|Dame|Senator|Rep\.?|General|Councillor|"
-    r"Councilor|Cllr\.?|Representative|Mayor|Judge|Lord|Lady|Baroness)\s+",
+    r"Councilor|Cllr\.?|Representative|Mayor|Judge|Lord|Lady|Baroness|Chairperson|Chair)\s+",
 )
 _GOV_WORDS = re.compile(
     r"\b(Ministry|Minister|Agency|Department|Authority|Commission|Cabinet|Government|Parliament|"
@@ -99,7 +99,7 @@ _HONORIFICS = frozenset(
         "Rep.",
     )
 )
-_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?$")
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-ZÀ-Þ]?[a-zß-ÿ]+)?$")
 GIVEN_NAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "given_names.txt"
 
 
@@ -202,6 +202,10 @@ def normalise_name(text: str) -> str:
         named = [p for p in parts if not p.isupper() and p.strip() not in _TOPIC_WORDS]
         name = named[0] if named else parts[0]
     name = name.strip(" '\"“”‘’,.;:()•")
+    # "Ledgerline Inc", "Bharti Airtel Ltd": the legal form is not part of the name we show;
+    # "Department of Telecommunications No" (from "No. 12"): nor is a reference number.
+    name = re.sub(r"\s+(?:Ltd|Limited|Inc|Corp|Corporation|plc|PLC|LLC|Co|No)\.?$", "", name)
+    name = re.sub(r"^(?:Dear|Honourable|Honorable)\s+", "", name)
     name = re.sub(r"(?:'s|’s|')$", "", name)
     name = re.sub(r"^(?:the|The)\s+", "", name)
     name = re.sub(r"^Q\d+\s+", "", name)  # a question number in a hearing transcript
@@ -244,7 +248,8 @@ def classify_unknown(model_label: str, name: str) -> str | None:
 
 # Acronyms of things that are not bodies.
 _COMMON_ACRONYMS = frozenset(
-    ["MPs", "MEPs", "ICT", "IT", "OT", "CPS", "SMEs", "CISO", "CEO", "CTO", "API", "VPN", "PDF"]
+    "MPs MEPs ICT IT OT CPS SMEs CISO CEO CTO API VPN PDF CSIRTs CERTs "  # noqa: SIM905
+    "Answer Question Madam Sir Honourable Dear".split()
 )
 
 
@@ -425,6 +430,9 @@ def _given_name_first(name: str) -> bool:
 
 
 _BODY_LABELS = ("GOV_BODY", "INTL_BODY", "COMPANY")
+_PARTICLES = frozenset(
+    ["van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "le", "la"]
+)
 # "(RUSI)", "(NCSC-UK)", "(Cyber Centre)" right after a name defines its short form.
 _DEFINITION = re.compile(
     r"\s*\((?:the\s+)?([A-Z][A-Za-z0-9&.-]*[A-Z][A-Za-z0-9&-]*|[A-Z][a-z]+ [A-Z][a-z]+)\)"
@@ -489,28 +497,27 @@ class EntityLinker:
 
     @staticmethod
     def _short_forms(doc: Doc, spans: list[Span]) -> list[Span]:
-        """ "Northvale" after "Northvale Bank", "Kestrel" after "Kestrel Labs": a one-word name
-        the model found on its own is the longer unknown body that starts with it."""
-        longer: dict[str, list[dict[str, Any]]] = {}
-        for span in spans:
-            record = span._.pr_entity
-            if record and record.get("id") is None and record["label"] in _BODY_LABELS:
-                words = record["name"].split()
-                if len(words) > 1 and record not in longer.setdefault(words[0], []):
-                    longer[words[0]].append(record)
+        """ "Northvale" after "Northvale Bank", "Southern Cross" after "Southern Cross Mutual": a
+        name the model found on its own is the longer unknown body that starts with it."""
+        bodies = {
+            record["name"]: record
+            for span in spans
+            if (record := span._.pr_entity)
+            and record.get("id") is None
+            and record["label"] in _BODY_LABELS
+        }
         relinked = []
         for span in spans:
             record = span._.pr_entity
-            candidates = longer.get(record["name"], []) if record else []
-            names = {c["name"] for c in candidates}
-            if (
-                record
-                and record.get("id") is None
-                and " " not in record["name"]
-                and len(names) == 1
-            ):
-                linked = Span(doc, span.start, span.end, label=candidates[0]["label"])
-                linked._.pr_entity = candidates[0]
+            longer = (
+                [n for n in bodies if n.startswith(record["name"] + " ")]
+                if record and record.get("id") is None
+                else []
+            )
+            if len(longer) == 1:
+                target = bodies[longer[0]]
+                linked = Span(doc, span.start, span.end, label=target["label"])
+                linked._.pr_entity = target
                 relinked.append(linked)
             else:
                 relinked.append(span)
@@ -636,7 +643,15 @@ class EntityLinker:
         for span in spans:
             record = span._.pr_entity
             if record and record["label"] == "PERSON" and " " in record["name"]:
-                people.setdefault(record["name"].split()[-1], record)
+                words = record["name"].split()
+                people.setdefault(words[-1], record)
+                # "Pieter van Dam": "van Dam" and "Van Dam" are his surname too
+                for i, word in enumerate(words[1:-1], start=1):
+                    if word.lower() in _PARTICLES:
+                        surname = " ".join(words[i:])
+                        people.setdefault(surname, record)
+                        people.setdefault(surname[0].upper() + surname[1:], record)
+                        break
         if not people:
             return []
         for index, span in enumerate(spans):
@@ -649,6 +664,16 @@ class EntityLinker:
                 spans[index] = relinked
         taken = {i for span in spans for i in range(span.start, span.end)}
         found = []
+        for surname, record in people.items():
+            if " " not in surname:
+                continue
+            for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", doc.text):
+                hit = doc.char_span(match.start(), match.end())
+                if hit is not None and not any(i in taken for i in range(hit.start, hit.end)):
+                    linked = Span(doc, hit.start, hit.end, label="PERSON")
+                    linked._.pr_entity = record
+                    found.append(linked)
+                    taken.update(range(hit.start, hit.end))
         for token in doc:
             record = people.get(token.text)
             if record is not None and token.i not in taken and token.is_title:

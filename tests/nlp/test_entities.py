@@ -85,3 +85,13 @@ def test_documents_acronyms_and_a_person_at_the_end_of_a_title() -> None:
     assert ("PERSON", "Josephine Teo") in found
     for junk in ("Joint Statement", "Cyber AI Profile", "MPs", "ICT"):
         assert not [key for key in found if key[1] == junk], junk
+
+
+def test_surname_particles_legal_forms_and_salutations() -> None:
+    found = entities(
+        "Dear Madam, Pieter van Dam opened the meeting. Van Dam said Ledgerline Inc would "
+        "respond, and van Dam agreed with José Campa."
+    )
+    assert found[("PERSON", "Pieter van Dam")] == ["Pieter van Dam", "Van Dam", "van Dam"]
+    assert ("PERSON", "José Campa") in found or not [k for k in found if "Campa" in k[1]]
+    assert not [key for key in found if key[1] in ("Madam", "Dear Madam", "Ledgerline Inc")]
