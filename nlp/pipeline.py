@@ -12,7 +12,7 @@ from nlp import components  # noqa: F401 - registers the factories
 from nlp.model import load_base, model_label
 from policyradar.models import EntityLabel
 
-NLP_VERSION = "0.3.0"  # bump when rules or data change: stores re-tag on the next run
+NLP_VERSION = "0.4.0"  # bump when rules or data change: stores re-tag on the next run
 
 
 def pipeline_name() -> str:

@@ -9,7 +9,9 @@ warnings by companies are not official risk warnings. The actor is the first nam
 entity after a reporting verb ("X said Y would ...": Y), else the first one in the sentence. The
 date is the first resolved date expression in the sentence; the status follows the precedence
 reported > planned > in effect > announced. Documents the relevance rules find off-topic carry
-no measures: a measure responds to AI cyber risk.
+no measures: a measure responds to AI cyber risk. The types the cues give are then checked and
+completed by the trained classifier of ``measure_classifier.py`` (a type it rejects is dropped,
+one it is sure of is added).
 
 Reads no settings; data in ``nlp/data/measure_cues.yaml``.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from nlp.components.measure_classifier import ADD, KEEP, masked_sentence, type_scores
 from nlp.gazetteer_data import default_gazetteer
 from policyradar.models import DateMention, Entity, Measure, MeasureStatus, MeasureType
 
@@ -228,15 +231,73 @@ def _status(sentence: str, cues: Cues) -> MeasureStatus:
 
 
 def find_measures(
-    text: str, entities: list[Entity], dates: list[DateMention], relevant: bool = True
+    text: str,
+    entities: list[Entity],
+    dates: list[DateMention],
+    relevant: bool = True,
+    use_classifier: bool = True,
 ) -> list[Measure]:
-    """Typed measures of every sentence of ``text`` (see the module docstring)."""
+    """Typed measures of every sentence of ``text`` (see the module docstring); the cue
+    rules' types, checked and completed by the trained classifier unless ``use_classifier``
+    is False."""
     if not relevant or not text.strip():
         return []
+    candidates = _rule_types(text, entities)
+    if use_classifier and candidates:
+        scores = type_scores(
+            [masked_sentence(text, start, end, entities) for start, end, _ in candidates]
+        )
+        candidates = [
+            (start, end, _combine(types, score))
+            for (start, end, types), score in zip(candidates, scores, strict=True)
+        ]
+    cues = load_cues()
+    mentions = _mentions(entities)
+    found: list[Measure] = []
+    for start, end, types in candidates:
+        if not types:
+            continue
+        sentence = text[start:end]
+        actor, actor_label = _actor(text, start, end, mentions)
+        date = next((d.value for d in dates if start <= d.start < end and d.value), None)
+        status = _status(sentence, cues)
+        for kind in types:
+            if kind is MeasureType.RISK_WARNING and actor_label in ("COMPANY", "AI_MODEL"):
+                continue  # companies' and experts' warnings are not official risk warnings
+            if kind is MeasureType.INTERNATIONAL_COOPERATION and actor_label == "COMPANY":
+                continue  # cooperation between governments, not a company's partnerships
+            found.append(
+                Measure(
+                    type=kind,
+                    actor=actor,
+                    date=date,
+                    status=status,
+                    start=start,
+                    end=end,
+                    text=sentence,
+                )
+            )
+    return found
+
+
+def _combine(rules: list[MeasureType], scores: dict[str, float]) -> list[MeasureType]:
+    """The rules' types the classifier does not reject, plus the ones it is sure of."""
+    if not scores:
+        return rules
+    kept = [kind for kind in rules if scores.get(kind.value, 1.0) >= KEEP]
+    added = [
+        kind for kind in MeasureType if kind not in rules and scores.get(kind.value, 0.0) >= ADD
+    ]
+    return kept + added
+
+
+def _rule_types(text: str, entities: list[Entity]) -> list[tuple[int, int, list[MeasureType]]]:
+    """Each sentence that can state a measure (not a question or a heading) with the types
+    its cues give."""
     cues = load_cues()
     mentions = _mentions(entities)
     countries = {e.name: _country_of(e) for e in entities}
-    found: list[Measure] = []
+    out: list[tuple[int, int, list[MeasureType]]] = []
     recommending = False  # inside the items of a list introduced by a recommendation
     # A document naming two or more countries: its "joint" actions are between them.
     bilateral = len({countries.get(e.name) for e in entities if e.label.value == "COUNTRY"}) >= 2
@@ -269,8 +330,6 @@ def find_measures(
             types = [MeasureType.GUIDANCE]  # "We recommend that firms: • patch ...; • test ..."
         elif sentence.rstrip().endswith(":") and cues.recommendation.search(cue_text):
             recommending = True
-        if not types:
-            continue
         if MeasureType.GUIDANCE in types and cues.recommendation.search(cue_text):
             # A recommendation is guidance only, unless it is made binding.
             # Joint guidance is cooperation as well.
@@ -284,23 +343,5 @@ def find_measures(
             types = [t for t in types if t in keep]
         if MeasureType.DIRECTIVE in types and MeasureType.RISK_WARNING in types:
             types.remove(MeasureType.RISK_WARNING)  # an instruction about a threat is no warning
-        actor, actor_label = _actor(text, start, end, mentions)
-        date = next((d.value for d in dates if start <= d.start < end and d.value), None)
-        status = _status(sentence, cues)
-        for kind in types:
-            if kind is MeasureType.RISK_WARNING and actor_label in ("COMPANY", "AI_MODEL"):
-                continue  # companies' and experts' warnings are not official risk warnings
-            if kind is MeasureType.INTERNATIONAL_COOPERATION and actor_label == "COMPANY":
-                continue  # cooperation between governments, not a company's partnerships
-            found.append(
-                Measure(
-                    type=kind,
-                    actor=actor,
-                    date=date,
-                    status=status,
-                    start=start,
-                    end=end,
-                    text=sentence,
-                )
-            )
-    return found
+        out.append((start, end, types))
+    return out

@@ -23,11 +23,13 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
 GOLD = FIXTURES / "gold.jsonl"
 # The figures of each set at its last change, less 0.01: a fall below one is a regression.
 # ``heldout`` and ``heldout2`` are never tuned on (their floors are the honest figures on unseen
-# text); the others have been used for tuning (history in tests/fixtures/nlp/README.md).
+# text); the others have been used for tuning (history in tests/fixtures/nlp/README.md). The
+# measure classifier is trained on gold and dev1-dev8, so their measure figure is a fit to
+# training data: it gets a loose floor (0.90) that a retrain can move within.
 FLOORS: dict[str, dict[str, float]] = {
     "gold": {
         "entity_f1": 0.98,
-        "measure_f1": 0.81,
+        "measure_f1": 0.9,
         "date_f1": 0.99,
         "quote_recall": 0.99,
         "speaker_accuracy": 0.97,
@@ -36,7 +38,7 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "dev1": {
         "entity_f1": 0.97,
-        "measure_f1": 0.76,
+        "measure_f1": 0.9,
         "date_f1": 0.94,
         "quote_recall": 0.99,
         "speaker_accuracy": 0.95,
@@ -45,7 +47,7 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "dev2": {
         "entity_f1": 0.96,
-        "measure_f1": 0.75,
+        "measure_f1": 0.9,
         "date_f1": 0.94,
         "quote_recall": 0.99,
         "speaker_accuracy": 0.99,
@@ -53,44 +55,71 @@ FLOORS: dict[str, dict[str, float]] = {
         "affiliation_exact": 0.89,
     },
     "dev3": {
-        "entity_f1": 0.89,
-        "measure_f1": 0.75,
+        "entity_f1": 0.92,
+        "measure_f1": 0.9,
         "date_f1": 0.89,
         "quote_recall": 0.95,
         "speaker_accuracy": 0.95,
-        "role_exact": 0.44,
-        "affiliation_exact": 0.3,
+        "role_exact": 0.58,
+        "affiliation_exact": 0.39,
     },
     "dev4": {
-        "entity_f1": 0.91,
-        "measure_f1": 0.77,
+        "entity_f1": 0.93,
+        "measure_f1": 0.9,
         "date_f1": 0.89,
         "quote_recall": 0.99,
         "speaker_accuracy": 0.96,
-        "role_exact": 0.49,
-        "affiliation_exact": 0.42,
+        "role_exact": 0.58,
+        "affiliation_exact": 0.49,
     },
     "dev5": {
-        "entity_f1": 0.91,
-        "measure_f1": 0.71,
+        "entity_f1": 0.93,
+        "measure_f1": 0.9,
         "date_f1": 0.92,
         "quote_recall": 0.99,
         "speaker_accuracy": 0.94,
-        "role_exact": 0.59,
-        "affiliation_exact": 0.65,
+        "role_exact": 0.62,
+        "affiliation_exact": 0.72,
     },
-    "heldout": {
-        "entity_f1": 0.9,
-        "measure_f1": 0.7,
+    "dev6": {
+        "entity_f1": 0.88,
+        "measure_f1": 0.9,
+        "date_f1": 0.92,
+        "quote_recall": 0.99,
+        "speaker_accuracy": 0.91,
+        "role_exact": 0.43,
+        "affiliation_exact": 0.54,
+    },
+    "dev7": {
+        "entity_f1": 0.89,
+        "measure_f1": 0.9,
         "date_f1": 0.91,
         "quote_recall": 0.99,
-        "speaker_accuracy": 0.82,
+        "speaker_accuracy": 0.93,
+        "role_exact": 0.91,
+        "affiliation_exact": 0.79,
+    },
+    "dev8": {
+        "entity_f1": 0.89,
+        "measure_f1": 0.9,
+        "date_f1": 0.88,
+        "quote_recall": 0.99,
+        "speaker_accuracy": 0.9,
+        "role_exact": 0.67,
+        "affiliation_exact": 0.46,
+    },
+    "heldout": {
+        "entity_f1": 0.91,
+        "measure_f1": 0.74,
+        "date_f1": 0.91,
+        "quote_recall": 0.99,
+        "speaker_accuracy": 0.85,
         "role_exact": 0.73,
         "affiliation_exact": 0.61,
     },
     "heldout2": {
-        "entity_f1": 0.83,
-        "measure_f1": 0.64,
+        "entity_f1": 0.84,
+        "measure_f1": 0.7,
         "date_f1": 0.88,
         "quote_recall": 0.99,
         "speaker_accuracy": 0.89,
