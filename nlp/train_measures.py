@@ -29,7 +29,7 @@ from nlp.components.measure_classifier import (
     build_classifier,
     masked_sentence,
 )
-from nlp.components.measures import find_measures, sentences
+from nlp.components.measures import entity_mentions, find_measures, sentences
 from nlp.tagger import TagInput, tag_documents
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "nlp"
@@ -64,12 +64,13 @@ def load_set(name: str) -> list[Sentence]:
             continue  # the tagger states no measures in off-topic documents
         text = record["text"]
         rules = find_measures(text, result.entities, result.dates, use_classifier=False)
+        mentions = entity_mentions(result.entities)
         for start, end in sentences(text):
             out.append(
                 Sentence(
                     record["id"],
                     start,
-                    masked_sentence(text, start, end, result.entities),
+                    masked_sentence(text, start, end, mentions),
                     {m["type"] for m in record["measures"] if m["start"] == start},
                     {m.type.value for m in rules if m.start == start},
                 )

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from policyradar.models import Entity, MeasureType
+from policyradar.models import MeasureType
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "measure_classifier"
 KEEP = 0.05
@@ -33,20 +33,15 @@ ARCHITECTURE = "ensemble"
 LABELS = [kind.value for kind in MeasureType]
 
 
-def masked_sentence(text: str, start: int, end: int, entities: Sequence[Entity]) -> str:
-    """The sentence ``text[start:end]`` with every entity mention replaced by its label."""
-    inside = sorted(
-        (
-            (m.start, m.end, e.label.value.lower())
-            for e in entities
-            for m in e.mentions
-            if start <= m.start and m.end <= end
-        ),
-        reverse=True,
-    )
+def masked_sentence(
+    text: str, start: int, end: int, mentions: Sequence[tuple[int, int, str, str]]
+) -> str:
+    """The sentence ``text[start:end]`` with every mention inside it replaced by its label;
+    ``mentions`` are (start, end, label, name) tuples, as ``measures`` keeps them."""
     sentence = text[start:end]
-    for m_start, m_end, label in inside:
-        sentence = f"{sentence[: m_start - start]} {label} {sentence[m_end - start :]}"
+    inside = [m for m in mentions if start <= m[0] and m[1] <= end]
+    for m_start, m_end, label, _ in sorted(inside, reverse=True):
+        sentence = f"{sentence[: m_start - start]} {label.lower()} {sentence[m_end - start :]}"
     return sentence
 
 

@@ -19,6 +19,7 @@ Reads no settings; data in ``nlp/data/measure_cues.yaml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -128,17 +129,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _mentions(entities: list[Entity]) -> list[tuple[int, int, str, str]]:
+def entity_mentions(entities: list[Entity]) -> list[tuple[int, int, str, str]]:
+    """Every mention of every entity as (start, end, label, name), in text order."""
     return sorted(
         ((m.start, m.end, e.label.value, e.name) for e in entities for m in e.mentions),
         key=lambda m: m[0],
     )
 
 
+def _within(
+    mentions: list[tuple[int, int, str, str]], start: int, end: int
+) -> list[tuple[int, int, str, str]]:
+    """The mentions inside ``[start, end)``, found by bisection: long texts have thousands of
+    sentences and mentions, and a scan per sentence would be quadratic."""
+    first = bisect_left(mentions, start, key=lambda m: m[0])
+    last = bisect_left(mentions, end, key=lambda m: m[0])
+    return [m for m in mentions[first:last] if m[1] <= end]
+
+
 def _actor(
     text: str, start: int, end: int, mentions: list[tuple[int, int, str, str]]
 ) -> tuple[str | None, str | None]:
-    inside = [m for m in mentions if start <= m[0] and m[1] <= end]
+    inside = _within(mentions, start, end)
     sentence = text[start:end]
     reporting = _REPORTING.search(sentence)
     if reporting:
@@ -242,17 +254,20 @@ def find_measures(
     is False."""
     if not relevant or not text.strip():
         return []
-    candidates = _rule_types(text, entities)
+    mentions = entity_mentions(entities)
+    candidates = _rule_types(text, entities, mentions)
     if use_classifier and candidates:
         scores = type_scores(
-            [masked_sentence(text, start, end, entities) for start, end, _ in candidates]
+            [
+                masked_sentence(text, start, end, _within(mentions, start, end))
+                for start, end, _ in candidates
+            ]
         )
         candidates = [
             (start, end, _combine(types, score))
             for (start, end, types), score in zip(candidates, scores, strict=True)
         ]
     cues = load_cues()
-    mentions = _mentions(entities)
     found: list[Measure] = []
     for start, end, types in candidates:
         if not types:
@@ -291,11 +306,12 @@ def _combine(rules: list[MeasureType], scores: dict[str, float]) -> list[Measure
     return kept + added
 
 
-def _rule_types(text: str, entities: list[Entity]) -> list[tuple[int, int, list[MeasureType]]]:
+def _rule_types(
+    text: str, entities: list[Entity], mentions: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, list[MeasureType]]]:
     """Each sentence that can state a measure (not a question or a heading) with the types
     its cues give."""
     cues = load_cues()
-    mentions = _mentions(entities)
     countries = {e.name: _country_of(e) for e in entities}
     out: list[tuple[int, int, list[MeasureType]]] = []
     recommending = False  # inside the items of a list introduced by a recommendation
@@ -308,8 +324,9 @@ def _rule_types(text: str, entities: list[Entity]) -> list[tuple[int, int, list[
         # Cue words inside names ("International Monetary Fund", "Financial Stability Board")
         # say nothing about what the sentence does: blank the names of bodies and companies.
         masked = list(sentence)
-        for m_start, m_end, label, _ in mentions:
-            if label in ("GOV_BODY", "INTL_BODY", "COMPANY") and start <= m_start and m_end <= end:
+        inside = _within(mentions, start, end)
+        for m_start, m_end, label, _ in inside:
+            if label in ("GOV_BODY", "INTL_BODY", "COMPANY"):
                 masked[m_start - start : m_end - start] = "X" * (m_end - m_start)
         cue_text = "".join(masked)
         if _is_question(cue_text) or _is_heading(sentence):
@@ -320,10 +337,7 @@ def _rule_types(text: str, entities: list[Entity]) -> list[tuple[int, int, list[
             if any(p.search(text_for_kind) for p in patterns):
                 types.append(kind)
         if MeasureType.INTERNATIONAL_COOPERATION in types and not (
-            _international(
-                cue_text, [m for m in mentions if start <= m[0] and m[1] <= end], countries
-            )
-            or (bilateral and _JOINT.search(cue_text))
+            _international(cue_text, inside, countries) or (bilateral and _JOINT.search(cue_text))
         ):
             types.remove(MeasureType.INTERNATIONAL_COOPERATION)
         if recommending:

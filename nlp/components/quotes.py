@@ -95,7 +95,8 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind("\n", 0, start), _last_end(text, start))
+    paragraph = text.rfind("\n", 0, start)
+    left = max(paragraph, _last_end(text, max(paragraph, 0), start))
     match = _SENTENCE_END.search(text, end + 1)
     right = match.end() if match else len(text)
     newline = text.find("\n", end + 1)
@@ -104,9 +105,11 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left + 1, right
 
 
-def _last_end(text: str, before: int) -> int:
+def _last_end(text: str, after: int, before: int) -> int:
+    """Where the last sentence ending between ``after`` and ``before`` is (-1 if none); the
+    search starts at the paragraph, not at the top of a long text."""
     last = -1
-    for match in _SENTENCE_END.finditer(text, 0, before):
+    for match in _SENTENCE_END.finditer(text, after, before):
         last = match.start()
     return last
 

@@ -14,7 +14,7 @@ from nlp.components.measure_classifier import (
     masked_sentence,
     type_scores,
 )
-from nlp.components.measures import _combine, find_measures
+from nlp.components.measures import _combine, entity_mentions, find_measures
 from nlp.tagger import TagInput, tag_documents
 from policyradar.models import MeasureType
 
@@ -38,7 +38,7 @@ def test_rules_are_kept_unless_rejected_and_confident_scores_add_types() -> None
 def test_names_are_masked_by_label() -> None:
     text = "The Financial Services Agency asked Anthropic for access to Claude Mythos."
     (result,) = tag_documents([TagInput("m", text, None, date(2026, 5, 20))])
-    masked = masked_sentence(text, 0, len(text), result.entities)
+    masked = masked_sentence(text, 0, len(text), entity_mentions(result.entities))
     assert "Financial Services Agency" not in masked and "gov_body" in masked
     assert "company" in masked and "ai_model" in masked
 
