@@ -45,10 +45,12 @@ def test_gold_is_valid_and_covers_every_label_and_measure_type() -> None:
     assert set(types) == {kind.value for kind in MeasureType}
 
 
+HELD_OUT_BUILDERS = ("build_heldout.py", "build_heldout2.py")
+
+
 @pytest.mark.parametrize(
     "builder",
-    ["build_gold.py", *(f"build_dev{i}.py" for i in range(1, 9)), "build_heldout.py"]
-    + ["build_heldout2.py"],
+    ["build_gold.py", *(f"build_dev{i}.py" for i in range(1, 9)), *HELD_OUT_BUILDERS],
 )
 def test_gold_files_match_their_builders(builder: str) -> None:
     result = subprocess.run(
