@@ -16,12 +16,11 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from nlp.model import load_base
-from nlp.tagger import TagInput, tag_documents
+from nlp.tagger import tag_records
 from policyradar.models import EntityLabel
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "nlp" / "gold.jsonl"
@@ -110,13 +109,7 @@ def main() -> int:
         baseline.append({(RAW_MAP[e.label_], e.text) for e in doc.ents if e.label_ in RAW_MAP})
     report("raw en_core_web_sm NER (baseline)", score_entities(gold, baseline))
 
-    results = [
-        annotations.model_dump(mode="json")
-        for annotations in tag_documents(
-            TagInput(r["id"], r["text"], r.get("title"), date.fromisoformat(r["published"]))
-            for r in gold
-        )
-    ]
+    results = [annotations.model_dump(mode="json") for annotations in tag_records(gold)]
     ours = [{(e["label"], e["name"]) for e in result["entities"]} for result in results]
     report("policyradar tagger", score_entities(gold, ours))
     people = roles = affiliations = 0

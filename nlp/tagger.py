@@ -201,6 +201,22 @@ def _parse_lines(handle: TextIO, report: FileReport) -> Iterator[TagInput]:
         yield TagInput(str(doc_id), text, title, _published(record.get("published")))
 
 
+def tag_records(records: Iterable[dict[str, Any]]) -> list[Annotations]:
+    """Tag records in the tagging-input shape (``id``, ``text``, optional ``title`` and
+    ``published``), such as the annotated evaluation sets, in order."""
+    return list(
+        tag_documents(
+            TagInput(
+                str(r["id"]),
+                r["text"],
+                r.get("title") if isinstance(r.get("title"), str) else None,
+                _published(r.get("published")),
+            )
+            for r in records
+        )
+    )
+
+
 def _published(value: object) -> date | None:
     if not isinstance(value, str) or len(value) < 10:
         return None

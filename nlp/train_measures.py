@@ -19,7 +19,6 @@ import json
 import shutil
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from nlp.components.measure_classifier import (
@@ -30,7 +29,7 @@ from nlp.components.measure_classifier import (
     masked_sentence,
 )
 from nlp.components.measures import entity_mentions, find_measures, sentences
-from nlp.tagger import TagInput, tag_documents
+from nlp.tagger import tag_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "nlp"
 TRAINING_SETS = ("gold", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8")
@@ -54,10 +53,7 @@ def load_set(name: str) -> list[Sentence]:
         json.loads(line)
         for line in (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    tagged = tag_documents(
-        TagInput(r["id"], r["text"], r.get("title"), date.fromisoformat(r["published"]))
-        for r in records
-    )
+    tagged = tag_records(records)
     out = []
     for record, result in zip(records, tagged, strict=True):
         if result.relevance < 0.5:

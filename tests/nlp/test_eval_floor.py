@@ -10,14 +10,13 @@ and are never used for tuning: their floors are the honest measure of the tagger
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.nlp_eval import prf, score_entities
-from nlp.tagger import TagInput, tag_documents
+from nlp.tagger import tag_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nlp"
 GOLD = FIXTURES / "gold.jsonl"
@@ -136,12 +135,7 @@ def scored(request: pytest.FixtureRequest) -> tuple[str, dict[str, float]]:
     gold: list[dict[str, Any]] = [
         json.loads(line) for line in SETS[name].read_text(encoding="utf-8").splitlines()
     ]
-    results = list(
-        tag_documents(
-            TagInput(r["id"], r["text"], r.get("title"), date.fromisoformat(r["published"]))
-            for r in gold
-        )
-    )
+    results = tag_records(gold)
     counts = score_entities(gold, [{(e.label.value, e.name) for e in r.entities} for r in results])
     entity = prf(*(sum(c[i] for c in counts.values()) for i in range(3)))[2]
 
