@@ -64,6 +64,11 @@ class EntityLabel(StrEnum):
     COUNTRY = "COUNTRY"
 
 
+# The labels of organisations: what can speak through a spokesperson, employ a person, or be
+# "the agency" / "the company" of a later sentence.
+BODY_LABELS: tuple[str, ...] = (EntityLabel.GOV_BODY, EntityLabel.INTL_BODY, EntityLabel.COMPANY)
+
+
 class MeasureType(StrEnum):
     """The twelve policy measure types of the taxonomy."""
 

@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.gazetteer_data import Entry, Gazetteer, default_gazetteer
+from policyradar.models import BODY_LABELS
 
 if not Span.has_extension("pr_entity"):
     Span.set_extension("pr_entity", default=None)
@@ -171,6 +172,13 @@ _DOMAIN_WORDS = {
     "Data",
 }
 _GENERIC = {
+    # salutations and the labels of a Q&A ("Dear Madam", "Answer")
+    "answer",
+    "question",
+    "madam",
+    "sir",
+    "honourable",
+    "dear",
     "government",
     "the government",
     "ministry",
@@ -248,8 +256,7 @@ def classify_unknown(model_label: str, name: str) -> str | None:
 
 # Acronyms of things that are not bodies.
 _COMMON_ACRONYMS = frozenset(
-    "MPs MEPs ICT IT OT CPS SMEs CISO CEO CTO API VPN PDF CSIRTs CERTs "  # noqa: SIM905
-    "Answer Question Madam Sir Honourable Dear".split()
+    "MPs MEPs ICT IT OT CPS SMEs CISO CEO CTO API VPN PDF CSIRTs CERTs".split()  # noqa: SIM905
 )
 
 
@@ -429,7 +436,6 @@ def _given_name_first(name: str) -> bool:
     )
 
 
-_BODY_LABELS = ("GOV_BODY", "INTL_BODY", "COMPANY")
 _PARTICLES = frozenset(
     ["van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "le", "la"]
 )
@@ -504,7 +510,7 @@ class EntityLinker:
             for span in spans
             if (record := span._.pr_entity)
             and record.get("id") is None
-            and record["label"] in _BODY_LABELS
+            and record["label"] in BODY_LABELS
         }
         relinked = []
         for span in spans:

@@ -28,7 +28,14 @@ import yaml
 
 from nlp.components.measure_classifier import ADD, KEEP, masked_sentence, type_scores
 from nlp.gazetteer_data import default_gazetteer
-from policyradar.models import DateMention, Entity, Measure, MeasureStatus, MeasureType
+from policyradar.models import (
+    BODY_LABELS,
+    DateMention,
+    Entity,
+    Measure,
+    MeasureStatus,
+    MeasureType,
+)
 
 CUES_FILE = Path(__file__).resolve().parents[1] / "data" / "measure_cues.yaml"
 _ABBREVIATIONS = re.compile(
@@ -161,7 +168,7 @@ def _actor(
         return inside[0][3], inside[0][2]
     earlier = [m for m in mentions if m[1] <= start]
     if _GENERIC_BODY.search(sentence):
-        bodies = [m for m in earlier if m[2] in ("GOV_BODY", "INTL_BODY", "COMPANY")]
+        bodies = [m for m in earlier if m[2] in BODY_LABELS]
         if bodies:
             return bodies[-1][3], bodies[-1][2]
     if _GENERIC_COUNTRY.search(sentence):
@@ -326,7 +333,7 @@ def _rule_types(
         masked = list(sentence)
         inside = _within(mentions, start, end)
         for m_start, m_end, label, _ in inside:
-            if label in ("GOV_BODY", "INTL_BODY", "COMPANY"):
+            if label in BODY_LABELS:
                 masked[m_start - start : m_end - start] = "X" * (m_end - m_start)
         cue_text = "".join(masked)
         if _is_question(cue_text) or _is_heading(sentence):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from policyradar.models import Entity
+from policyradar.models import BODY_LABELS, Entity
 
 TITLES_FILE = Path(__file__).resolve().parents[1] / "data" / "title_affiliations.yaml"
 _TITLE_BEFORE = re.compile(
@@ -46,7 +46,6 @@ _DEMONYM = re.compile(
 )
 # "Torvane's chief information security officer": the owner is the affiliation.
 _OWNER = re.compile(r"^([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})(?:’s|'s)\s+(.+)$")
-_BODY_LABELS = ("GOV_BODY", "INTL_BODY", "COMPANY")
 _GENERIC_NOUNS = (
     r"agency|ministry|group|company|bank|association|institute|centre|center|regulator|firm|"
     r"office|board|fund|department|committee|council|commission|authority|supervisor|lab"
@@ -80,7 +79,7 @@ def add_person_attrs(text: str, entities: list[Entity]) -> None:
         (
             (m.start, m.end, e.name)
             for e in entities
-            if e.label.value in _BODY_LABELS
+            if e.label.value in BODY_LABELS
             for m in e.mentions
         ),
         key=lambda item: item[0],

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policyradar.models import Entity, Quote
+from policyradar.models import BODY_LABELS, Entity, Quote
 
 _SPEECH = re.compile(
     r"\b(said|says|say|added|adds|told|warned|warns|noted|stressed|explained|argued|wrote|asked|"
@@ -53,8 +53,15 @@ _SHORT_NAME = re.compile(
     r"\b([A-Z][\w-]+)\s+(?:official|officials|spokesperson|spokesman|spokeswoman|"
     r"representative)\b"
 )
-_BODIES = ("GOV_BODY", "INTL_BODY", "COMPANY")
 _ADDRESSEE = re.compile(r"\b(told|tells|telling|informed|interview with)\s+(the\s+)?$", re.I)
+_TERM_MARKERS = re.compile(
+    r"(\bso-called|\bdubbed|\bknown as|\bcalls?|\btermed|\bnicknamed|"
+    r"\bthe|\ba|\ban|\bits|\btheir)\s*$",
+    re.I,
+)
+_REPORTED_SPEECH = re.compile(
+    r"\b(said|says|saying|told|telling|described|calling|called|warned)\b", re.I
+)
 _OPENERS = {"“": "”", '"': '"'}
 # A full stop ends a sentence, except after a title or an abbreviation ("Rep. Jane Doyle").
 _SENTENCE_END = re.compile(
@@ -126,7 +133,7 @@ def _speaker_in(clause: str, offset: int, mentions: list[_Mention]) -> str | Non
     people = [m for m in inside if m.label == "PERSON"]
     if people:
         return people[0].name
-    bodies = [m for m in inside if m.label in ("GOV_BODY", "INTL_BODY", "COMPANY")]
+    bodies = [m for m in inside if m.label in BODY_LABELS]
     return bodies[0].name if bodies else None
 
 
@@ -185,7 +192,7 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
             if speaker is None:
                 speaker = _short_name_speaker(clause, mentions, start)
             if speaker is None and _NOMINAL.search(clause):
-                speaker = _last(mentions, start, ("GOV_BODY", "INTL_BODY", "COMPANY"))
+                speaker = _last(mentions, start, BODY_LABELS)
                 if speaker is None and re.search(r"\b(letter|notice|circular)\b", clause, re.I):
                     speaker = _first_body_after(mentions, end)  # signed at the foot
             if speaker is not None:
@@ -207,16 +214,6 @@ def find_quotes(text: str, entities: list[Entity]) -> list[Quote]:
     return quotes
 
 
-_TERM_MARKERS = re.compile(
-    r"(\bso-called|\bdubbed|\bknown as|\bcalls?|\btermed|\bnicknamed|"
-    r"\bthe|\ba|\ban|\bits|\btheir)\s*$",
-    re.I,
-)
-_REPORTED_SPEECH = re.compile(
-    r"\b(said|says|saying|told|telling|described|calling|called|warned)\b", re.I
-)
-
-
 def _fragment_of_speech(lead: str) -> bool:
     """Whether a short phrase in marks after ``lead`` quotes someone's words: reported
     speech before it, and no marker of a term ("so-called", "the", "dubbed")."""
@@ -230,15 +227,13 @@ def _short_name_speaker(clause: str, mentions: list[_Mention], before: int) -> s
         return None
     word = match.group(1)
     for mention in reversed([m for m in mentions if m.end <= before]):
-        if mention.label in ("GOV_BODY", "INTL_BODY", "COMPANY") and re.search(
-            rf"\b{re.escape(word)}\b", mention.name
-        ):
+        if mention.label in BODY_LABELS and re.search(rf"\b{re.escape(word)}\b", mention.name):
             return mention.name
     return None
 
 
 def _first_body_after(mentions: list[_Mention], after: int) -> str | None:
-    bodies = [m for m in mentions if m.start > after and m.label in _BODIES]
+    bodies = [m for m in mentions if m.start > after and m.label in BODY_LABELS]
     return bodies[0].name if bodies else None
 
 
@@ -259,7 +254,7 @@ def _antecedent(text: str, mentions: list[_Mention], before: int) -> str | None:
     for mention in reversed([m for m in mentions if m.end <= before]):
         if mention.label == "PERSON":
             return mention.name
-        if mention.label in ("GOV_BODY", "INTL_BODY", "COMPANY") and _UNNAMED_SPEAKER.match(
+        if mention.label in BODY_LABELS and _UNNAMED_SPEAKER.match(
             text[mention.end : mention.end + 40]
         ):
             return mention.name
